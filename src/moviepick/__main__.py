@@ -1,0 +1,3 @@
+from moviepick.cli import main
+
+raise SystemExit(main())

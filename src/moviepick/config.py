@@ -1,0 +1,45 @@
+"""User settings from ``config.toml`` in the config dir; every setting is also a CLI flag."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from moviepick import paths
+from moviepick.errors import MoviepickError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+DEFAULT_DATASET = "ml-latest-small"
+
+
+@dataclass(frozen=True)
+class Config:
+    data: str | None = None
+    """A MovieLens folder or zip, or the name of a downloaded dataset."""
+    dataset: str = DEFAULT_DATASET
+    """The registry dataset used when no ``data`` is given."""
+    model: str = "als"
+    """The model the app trains when it has none for the dataset."""
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or paths.config_path()
+    if not path.exists():
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise MoviepickError(f"cannot read config {path}: {error}") from error
+    known = {field.name for field in fields(Config)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise MoviepickError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+    wrong = [key for key, value in raw.items() if not isinstance(value, str)]
+    if wrong:
+        raise MoviepickError(f"settings in {path} must be strings: {', '.join(wrong)}")
+    return Config(**raw)

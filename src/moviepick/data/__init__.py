@@ -1,0 +1,1 @@
+"""The MovieLens data layer. Knows nothing of models or front ends."""

@@ -1,0 +1,156 @@
+"""The interface every recommender implements, whatever its architecture.
+
+A model is fitted on :class:`Interactions` and then answers for any person described by a
+:class:`Query`: the local user is never in the training data, so every model scores a new person
+(fold-in for factor models, an encoder for autoencoders, the sequence for sequential models).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from moviepick.data.interactions import Interactions
+
+
+@dataclass(frozen=True)
+class Query:
+    """What we know of one person, in the dataset's dense item indices."""
+
+    ratings: Mapping[int, float] = field(default_factory=dict)  # item -> stars
+    sequence: Sequence[int] = ()  # items in the order watched, oldest first
+    exclude: frozenset[int] = frozenset()  # never recommend these
+
+    @property
+    def seen(self) -> frozenset[int]:
+        return frozenset(self.ratings) | frozenset(self.sequence) | self.exclude
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Recommended items, best first, with the model's scores."""
+
+    items: np.ndarray  # int64
+    scores: np.ndarray  # float32
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class FitEvent:
+    """One step of training, reported through ``fit(progress=...)``."""
+
+    step: int  # 1-based iteration or epoch
+    total: int  # planned steps
+    loss: float | None = None
+    metrics: Mapping[str, float] = field(default_factory=dict)  # e.g. {"train RMSE": .., "valid RMSE": ..}
+    elapsed: float = 0.0  # seconds since fit started
+
+
+Progress = Callable[[FitEvent], None]
+
+
+def top_n(scores: np.ndarray, n: int, exclude: frozenset[int] | set[int] = frozenset()) -> Ranked:
+    """The ``n`` best-scored items, ties broken by the lower index, skipping ``exclude``."""
+    scores = np.asarray(scores, dtype=np.float32).copy()
+    if exclude:
+        scores[np.fromiter(exclude, dtype=np.int64)] = -np.inf
+    available = int(np.isfinite(scores).sum())
+    n = max(0, min(n, available))
+    if n == 0:
+        return Ranked(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
+    candidates = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    items = candidates[order].astype(np.int64)
+    return Ranked(items, scores[items])
+
+
+class Recommender(ABC):
+    """Base class of every model.
+
+    Subclasses set ``name``, ``description`` and a ``Params`` dataclass of hyper-parameters, and
+    implement ``fit``, ``score_query``, ``get_state`` and ``set_state``. Saving and loading go
+    through :mod:`moviepick.store`, which writes ``config.json`` and the arrays of ``get_state``
+    to ``.npz`` (loaded without pickle).
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    predicts_ratings: ClassVar[bool] = False
+
+    @dataclass
+    class Params:
+        pass
+
+    def __init__(self, **params: Any) -> None:
+        names = {f.name for f in dataclasses.fields(self.Params)}
+        unknown = sorted(set(params) - names)
+        if unknown:
+            raise TypeError(f"{self.name} has no parameter(s) {', '.join(unknown)}")
+        self.params = self.Params(**params)
+        self.n_items = 0
+
+    @abstractmethod
+    def fit(
+        self,
+        train: Interactions,
+        *,
+        valid: Interactions | None = None,
+        progress: Progress | None = None,
+    ) -> None: ...
+
+    @abstractmethod
+    def score_query(self, query: Query) -> np.ndarray:
+        """A score for every item for one person (higher is better)."""
+
+    def recommend(self, query: Query, n: int = 20) -> Ranked:
+        """The ``n`` best items for ``query``, never one it has seen or excludes."""
+        seen = {item for item in query.seen if 0 <= item < self.n_items}
+        return top_n(self.score_query(query), n, seen)
+
+    def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
+        """Scores ``(len(users), n_items)`` for training users; ranks exactly like ``recommend``.
+
+        The default builds each user's query from ``train``; models override it where a batch is
+        faster.
+        """
+        matrix = train.by_user
+        rows = []
+        for user in users:
+            start, end = matrix.indptr[user], matrix.indptr[user + 1]
+            ratings = dict(zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist()))
+            rows.append(self.score_query(Query(ratings=ratings)))
+        return np.vstack(rows) if rows else np.empty((0, self.n_items), dtype=np.float32)
+
+    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Predicted stars for training users; only for models with ``predicts_ratings``."""
+        raise NotImplementedError(f"{self.name} does not predict ratings")
+
+    @abstractmethod
+    def get_state(self) -> dict[str, np.ndarray]:
+        """The fitted arrays, to be saved with ``np.savez``."""
+
+    @abstractmethod
+    def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
+        """Restore the fitted arrays written by ``get_state``."""
+
+    def save(self, path: Path, **metadata: Any) -> None:
+        from moviepick.store import save_model
+
+        save_model(self, path, **metadata)
+
+    @classmethod
+    def load(cls, path: Path) -> Recommender:
+        from moviepick.store import load_model
+
+        model = load_model(path)
+        if not isinstance(model, cls):
+            raise TypeError(f"{path} holds a {model.name} model, not {cls.name}")
+        return model
