@@ -83,7 +83,9 @@ class Profile:
         return [ProfileRating(*row) for row in rows]
 
     def rating(self, movie_id: int) -> float | None:
-        row = self._db.execute("SELECT stars FROM ratings WHERE movie_id = ?", (movie_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT stars FROM ratings WHERE movie_id = ?", (movie_id,)
+        ).fetchone()
         return row[0] if row else None
 
     def set_rating(self, movie_id: int, title: str, year: int | None, stars: float) -> None:

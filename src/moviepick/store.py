@@ -63,7 +63,11 @@ def save_model(
         "fingerprint": fingerprint,
         "metrics": metrics or {},
         "created": time.time(),
-        "versions": {"moviepick": __version__, "numpy": np.__version__, "python": platform.python_version()},
+        "versions": {
+            "moviepick": __version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
     }
     with atomic.replace_dir(Path(path)) as staging:
         np.savez(staging / ARRAYS_FILE, **model.get_state())

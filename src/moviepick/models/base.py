@@ -50,7 +50,9 @@ class FitEvent:
     step: int  # 1-based iteration or epoch
     total: int  # planned steps
     loss: float | None = None
-    metrics: Mapping[str, float] = field(default_factory=dict)  # e.g. {"train RMSE": .., "valid RMSE": ..}
+    metrics: Mapping[str, float] = field(
+        default_factory=dict
+    )  # e.g. {"train RMSE": .., "valid RMSE": ..}
     elapsed: float = 0.0  # seconds since fit started
 
 
