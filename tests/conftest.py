@@ -1,0 +1,31 @@
+"""Shared fixtures: the real MovieLens files and a throwaway moviepick home."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real MovieLens files (``../shared/data`` or ``$MOVIEPICK_SHARED_DATA``)."""
+    path = Path(os.environ.get("MOVIEPICK_SHARED_DATA", REPO.parent / "shared" / "data"))
+    if not (path / "ml-100k" / "u.data").exists():
+        pytest.skip(f"the shared MovieLens data is not at {path}")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def moviepick_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own home so nothing touches the real user folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("MOVIEPICK_HOME", str(home))
+    for variable in ("MOVIEPICK_DATA", "MOVIEPICK_DATA_DIR", "MOVIEPICK_CACHE_DIR",
+                     "MOVIEPICK_CONFIG_DIR", "MOVIEPICK_DOWNLOAD_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    return home
