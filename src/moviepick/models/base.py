@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 
 
@@ -98,6 +99,13 @@ class Recommender(ABC):
             raise TypeError(f"{self.name} has no parameter(s) {', '.join(unknown)}")
         self.params = self.Params(**params)
         self.n_items = 0
+
+    def prepare(self, catalog: Catalog) -> None:
+        """Take side information (genres) from the catalogue before ``fit``.
+
+        Models that use none keep this default, which only records the catalogue size.
+        """
+        self.n_items = len(catalog)
 
     @abstractmethod
     def fit(
