@@ -93,7 +93,8 @@ class Profile:
             raise ProfileError(f"a rating must be between 0.5 and 5 stars, not {stars}")
         with self._transaction():
             self._db.execute(
-                "INSERT INTO ratings (movie_id, title, year, stars, rated_at) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO ratings (movie_id, title, year, stars, rated_at) "
+                "VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(movie_id) DO UPDATE SET stars = excluded.stars, "
                 "title = excluded.title, year = excluded.year, rated_at = excluded.rated_at",
                 (int(movie_id), title, year, float(stars), time.time()),

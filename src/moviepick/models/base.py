@@ -135,7 +135,8 @@ class Recommender(ABC):
         rows = []
         for user in users:
             start, end = matrix.indptr[user], matrix.indptr[user + 1]
-            ratings = dict(zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist()))
+            items, stars = matrix.indices[start:end].tolist(), matrix.data[start:end].tolist()
+            ratings = dict(zip(items, stars, strict=True))
             rows.append(self.score_query(Query(ratings=ratings)))
         return np.vstack(rows) if rows else np.empty((0, self.n_items), dtype=np.float32)
 
