@@ -23,14 +23,20 @@ class TitleIndex:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self._by_key: dict[tuple[str, int | None], int] = {}
+        self._by_title: dict[str, list[int]] = {}
         for item in range(len(catalog)):
-            year = catalog.year(item)
             for name in (catalog.titles[item], *catalog.aliases[item]):
-                self._by_key.setdefault((title_key(name), year), item)
+                self._by_title.setdefault(title_key(name), []).append(item)
 
     def find(self, title: str, year: int | None) -> int | None:
-        return self._by_key.get((title_key(title), year))
+        """The movie with exactly this title (or alias) and year."""
+        matches = self._by_title.get(title_key(title), [])
+        return next((item for item in matches if self.catalog.year(item) == year), None)
+
+    def lookup(self, title: str) -> int | None:
+        """The most rated movie with exactly this title (or alias), whatever its year."""
+        matches = self._by_title.get(title_key(title), [])
+        return max(matches, key=lambda item: self.catalog.rating_count[item], default=None)
 
     def match(self, movie_id: int, title: str, year: int | None) -> int | None:
         """The item for a profile entry: its movieId when the title agrees, else title + year."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +79,25 @@ def train_model(
         model, name, dataset=dataset.name, fingerprint=dataset.fingerprint, metrics=metrics
     )
     return model, read_info(path)
+
+
+_TITLE_WITH_YEAR = re.compile(r"^(?P<title>.*\S)\s*\((?P<year>\d{4})\)$")
+
+
+def find_movie(picker: Picker, text: str) -> int:
+    """The movie a person means by ``text``: an exact title ("The Matrix (1999)"), else fuzzy."""
+    from moviepick.search import MovieSearch
+
+    if match := _TITLE_WITH_YEAR.match(text.strip()):
+        item = picker.index.find(match["title"], int(match["year"]))
+    else:
+        item = picker.index.lookup(text)
+    if item is None:
+        found = MovieSearch(picker.dataset.catalog).search(text, limit=1)
+        item = found[0] if found else None
+    if item is None:
+        raise MoviepickError(f"no movie in {picker.dataset.name} matches {text!r}")
+    return item
 
 
 @dataclass(frozen=True)

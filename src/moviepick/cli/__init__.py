@@ -1,0 +1,128 @@
+"""``moviepick``: the TUI with no subcommand, headless commands otherwise.
+
+This module only parses arguments; each subcommand is a function in :mod:`commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from moviepick import __version__
+from moviepick.errors import MoviepickError
+
+
+def _data_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        default=default,
+        help="MovieLens folder or zip, or a downloaded dataset's name (default: $MOVIEPICK_DATA, "
+        "the config, then the downloaded ml-latest-small)",
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from moviepick.cli import commands
+    from moviepick.cli.params import add_param_flags
+    from moviepick.models.registry import model_class, model_names
+
+    parser = argparse.ArgumentParser(
+        prog="moviepick",
+        description="Pick your next movie in the terminal; train and compare recommenders "
+        "on MovieLens. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"moviepick {__version__}")
+    _data_option(parser)
+    parser.set_defaults(handler=commands.run_tui)
+    commands_parser = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    # Subcommands repeat --data so it may come before or after them.
+    def subcommand(name: str, help_text: str, **kwargs: object) -> argparse.ArgumentParser:
+        sub = commands_parser.add_parser(name, help=help_text, description=help_text, **kwargs)
+        _data_option(sub, default=argparse.SUPPRESS)
+        return sub
+
+    train = subcommand("train", "train a model on a dataset and save it")
+    train_models = train.add_subparsers(title="models", metavar="MODEL", required=True)
+    for name in model_names():
+        cls = model_class(name)
+        model_parser = train_models.add_parser(name, help=cls.description)
+        _data_option(model_parser, default=argparse.SUPPRESS)
+        add_param_flags(model_parser, cls)
+        model_parser.add_argument("--name", help=f"save as NAME (default: {name}-DATASET)")
+        model_parser.add_argument(
+            "--valid-fraction",
+            type=float,
+            default=0.1,
+            metavar="F",
+            help="share of ratings held out to report validation figures (default: 0.1)",
+        )
+        _json_option(model_parser)
+        model_parser.set_defaults(handler=commands.train, model=name)
+
+    evaluate = subcommand("evaluate", "train and evaluate models on a seeded protocol")
+    evaluate.add_argument("models", nargs="+", metavar="MODEL", choices=model_names())
+    evaluate.add_argument(
+        "--protocol",
+        required=True,
+        choices=["rating-90-10", "ml100k-folds"],
+        help="rating-90-10: seeded random 90/10 split; ml100k-folds: the official u1..u5 folds",
+    )
+    _json_option(evaluate)
+    evaluate.set_defaults(handler=commands.evaluate)
+
+    recommend = subcommand("recommend", "print recommendations for your saved ratings")
+    recommend.add_argument("--model", help="a saved model or a model type (default: the newest)")
+    recommend.add_argument("-n", type=int, default=20, help="how many (default: 20)")
+    recommend.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="'TITLE=STARS'",
+        help="rate a movie first and keep the rating (repeatable), e.g. --rate 'The Matrix=4.5'",
+    )
+    _json_option(recommend)
+    recommend.set_defaults(handler=commands.recommend)
+
+    data = subcommand("data", "download and inspect MovieLens datasets")
+    data_commands = data.add_subparsers(title="data commands", metavar="ACTION", required=True)
+    download = data_commands.add_parser("download", help="download and verify a dataset")
+    download.add_argument("name", metavar="NAME", help="a dataset name, see `moviepick data list`")
+    download.set_defaults(handler=commands.data_download)
+    data_list = data_commands.add_parser("list", help="the known datasets and which are installed")
+    _json_option(data_list)
+    data_list.set_defaults(handler=commands.data_list)
+    info = data_commands.add_parser("info", help="summarise a dataset")
+    _data_option(info, default=argparse.SUPPRESS)
+    _json_option(info)
+    info.set_defaults(handler=commands.data_info)
+
+    models = subcommand("models", "list or delete saved models")
+    models_commands = models.add_subparsers(title="models commands", metavar="ACTION")
+    models.set_defaults(handler=commands.models_list, json=False)
+    listing = models_commands.add_parser("list", help="list saved models")
+    _json_option(listing)
+    listing.set_defaults(handler=commands.models_list)
+    delete = models_commands.add_parser("delete", help="delete a saved model")
+    delete.add_argument("name", metavar="NAME")
+    delete.set_defaults(handler=commands.models_delete)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except MoviepickError as error:
+        print(f"moviepick: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("moviepick: interrupted", file=sys.stderr)
+        return 130

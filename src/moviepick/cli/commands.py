@@ -1,0 +1,205 @@
+"""One function per subcommand: call the library, render the result."""
+
+from __future__ import annotations
+
+import argparse
+
+from moviepick.cli import render
+from moviepick.cli.params import collect_params
+from moviepick.errors import MoviepickError
+from moviepick.models.registry import model_class
+from moviepick.profile import Profile
+from moviepick.session import Picker, find_movie, open_dataset, train_model
+from moviepick.store import ModelStore
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from moviepick.tui.app import run_app
+
+    run_app(args.data)
+    return 0
+
+
+def train(args: argparse.Namespace) -> int:
+    cls = model_class(args.model)
+    dataset = open_dataset(args.data)
+    with render.fit_progress(f"{args.model} on {dataset.name}", quiet=args.json) as report:
+        _, info = train_model(
+            dataset,
+            args.model,
+            collect_params(args, cls),
+            save_as=args.name,
+            valid_fraction=args.valid_fraction,
+            progress=report,
+        )
+    if args.json:
+        render.print_json(
+            {
+                "name": info.name,
+                "model": info.model,
+                "dataset": info.dataset,
+                "path": str(info.path),
+                "params": info.params,
+                "metrics": info.metrics,
+            }
+        )
+    else:
+        render.console.print(
+            f"saved [bold]{info.name}[/] to {info.path}  {render.format_metrics(info.metrics)}"
+        )
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    from moviepick.evaluation.rating import evaluate_rating
+
+    dataset = open_dataset(args.data)
+    results = []
+    for name in args.models:
+        with render.fit_progress(f"{name} {args.protocol}", quiet=args.json) as report:
+            results.append(evaluate_rating(name, dataset, args.protocol, progress=report))
+    records = [result.as_record() for result in results]
+    if args.json:
+        render.print_json(records)
+        return 0
+    columns = list(records[0])
+    title = f"{args.protocol} on {dataset.name} (seed {results[0].seed})"
+    render.console.print(render.table(title, columns, [list(r.values()) for r in records]))
+    return 0
+
+
+def recommend(args: argparse.Namespace) -> int:
+    dataset = open_dataset(args.data)
+    with Profile() as profile:
+        picker = Picker(dataset, profile)
+        for text in args.rate:
+            title, stars = _parse_rate(text)
+            item = find_movie(picker, title)
+            picker.rate(item, stars)
+            if not args.json:
+                render.errors.print(f"rated {dataset.catalog.label(item)}: {stars:g}")
+        with render.fit_progress(f"training {args.model or 'als'}", quiet=args.json) as report:
+            info = picker.ensure_model(args.model, progress=report)
+        picks = picker.recommend(args.n)
+        unmatched = [rated.entry for rated in picker.my_ratings() if rated.item is None]
+    catalog = dataset.catalog
+    if args.json:
+        render.print_json(
+            [
+                {
+                    "rank": rank,
+                    "movieId": int(catalog.movie_ids[pick.item]),
+                    "title": catalog.titles[pick.item],
+                    "year": catalog.year(pick.item),
+                    "genres": catalog.genres_of(pick.item),
+                    "score": round(pick.score, 4),
+                }
+                for rank, pick in enumerate(picks, 1)
+            ]
+        )
+        return 0
+    for entry in unmatched:
+        render.errors.print(
+            f"[yellow]not in {dataset.name}, ignored:[/] {entry.title} ({entry.year})"
+        )
+    rows = [
+        (
+            str(rank),
+            catalog.titles[pick.item],
+            catalog.year(pick.item),
+            ", ".join(catalog.genres_of(pick.item)),
+            pick.score,
+        )
+        for rank, pick in enumerate(picks, 1)
+    ]
+    title = f"Recommended by {info.name} ({info.model}, {dataset.name})"
+    render.console.print(render.table(title, ["#", "title", "year", "genres", "score"], rows))
+    return 0
+
+
+def _parse_rate(text: str) -> tuple[str, float]:
+    title, separator, value = text.rpartition("=")
+    if not separator or not title.strip():
+        raise MoviepickError(f"--rate wants TITLE=STARS, e.g. 'The Matrix=4.5', not {text!r}")
+    try:
+        stars = float(value)
+    except ValueError:
+        raise MoviepickError(f"--rate {text!r}: {value!r} is not a number of stars") from None
+    if not 0.5 <= stars <= 5 or stars * 2 != int(stars * 2):
+        raise MoviepickError(f"--rate {text!r}: stars go from 0.5 to 5 in half steps")
+    return title.strip(), stars
+
+
+def data_download(args: argparse.Namespace) -> int:
+    from moviepick.data.download import download_dataset
+
+    with render.download_progress(args.name) as report:
+        path = download_dataset(args.name, progress=report)
+    render.console.print(f"installed {args.name} in {path}")
+    return 0
+
+
+def data_list(args: argparse.Namespace) -> int:
+    from moviepick.data.download import installed_datasets
+    from moviepick.data.registry import registry
+
+    installed = set(installed_datasets())
+    specs = registry().values()
+    if args.json:
+        render.print_json(
+            [{"name": s.name, "url": s.url, "installed": s.name in installed} for s in specs]
+        )
+        return 0
+    rows = [
+        (s.name, s.ratings, s.users, s.movies, s.size_text, "yes" if s.name in installed else "")
+        for s in specs
+    ]
+    columns = ["name", "ratings", "users", "movies", "download", "installed"]
+    render.console.print(render.table("MovieLens datasets", columns, rows))
+    return 0
+
+
+def data_info(args: argparse.Namespace) -> int:
+    from moviepick.data.summary import summarize
+
+    summary = summarize(open_dataset(args.data))
+    if args.json:
+        render.print_json(summary.as_record())
+        return 0
+    render.console.print(render.summary_panel(summary))
+    return 0
+
+
+def models_list(args: argparse.Namespace) -> int:
+    infos = ModelStore().list()
+    if args.json:
+        render.print_json(
+            [
+                {
+                    "name": i.name,
+                    "model": i.model,
+                    "dataset": i.dataset,
+                    "created": i.created_text,
+                    "params": i.params,
+                    "metrics": i.metrics,
+                }
+                for i in infos
+            ]
+        )
+        return 0
+    if not infos:
+        render.console.print("no saved models yet: try `moviepick train als`")
+        return 0
+    rows = [
+        (i.name, i.model, i.dataset, i.created_text, render.format_metrics(i.metrics))
+        for i in infos
+    ]
+    columns = ["name", "model", "dataset", "trained", "metrics"]
+    render.console.print(render.table("Saved models", columns, rows))
+    return 0
+
+
+def models_delete(args: argparse.Namespace) -> int:
+    ModelStore().delete(args.name)
+    render.console.print(f"deleted {args.name}")
+    return 0

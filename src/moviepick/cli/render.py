@@ -1,0 +1,99 @@
+"""Rich output for the headless commands: tables, summaries and a training progress bar."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from moviepick.models.base import FitEvent
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    """Plain JSON on stdout, for scripts (no colour, no wrapping)."""
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def format_metrics(metrics: Mapping[str, float]) -> str:
+    return "  ".join(f"{name} {value:.4f}" for name, value in metrics.items())
+
+
+@contextmanager
+def fit_progress(description: str, quiet: bool = False) -> Iterator[Any]:
+    """A progress bar fed with ``FitEvent``s; yields the callback to pass to ``fit``."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[metrics]}"),
+        console=errors,
+        disable=quiet,
+    )
+    task = progress.add_task(description, total=None, metrics="")
+
+    def report(event: FitEvent) -> None:
+        progress.update(
+            task, completed=event.step, total=event.total, metrics=format_metrics(event.metrics)
+        )
+
+    with progress:
+        yield report
+
+
+@contextmanager
+def download_progress(name: str) -> Iterator[Any]:
+    """A byte progress bar; yields a ``(done, total)`` callback."""
+    progress = Progress(
+        TextColumn(f"[bold]{name}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+    )
+    task = progress.add_task(name, total=None)
+
+    def report(done: int, total: int | None) -> None:
+        progress.update(task, completed=done, total=total)
+
+    with progress:
+        yield report
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    result = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        result.add_column(column, overflow="fold")
+    for row in rows:
+        result.add_row(*(cell if isinstance(cell, str) else _cell(cell) for cell in row))
+    return result
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 100 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
