@@ -8,6 +8,7 @@ transaction: once a call returns, the change is on disk.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ class Profile:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path else paths.profile_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()  # the TUI reads and writes from worker threads too
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -59,13 +61,13 @@ class Profile:
                 f"({SCHEMA_VERSION}); upgrade moviepick"
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._transaction():
-                self._db.executescript(_MIGRATIONS[target])
-                self._db.execute(f"PRAGMA user_version = {target}")
+            # executescript commits on its own, so the migration and its version are one script.
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {_MIGRATIONS[target]} PRAGMA user_version = {target}; COMMIT;"
+            )
 
-    def _transaction(self) -> _Commit:
-        self._db.execute("BEGIN IMMEDIATE")
-        return _Commit(self._db)
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
 
     def close(self) -> None:
         self._db.close()
@@ -106,14 +108,26 @@ class Profile:
         return cursor.rowcount > 0
 
 
-class _Commit:
-    """Commit on success, roll back on error; the connection is in autocommit otherwise."""
+class _Transaction:
+    """One thread at a time; commit on success, roll back on error."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
         self._db = db
+        self._lock = lock
 
     def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            self._lock.release()
+            raise ProfileError(f"cannot write the profile: {error}") from None
         return self._db
 
-    def __exit__(self, exc_type: type | None, *rest: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: type | None, error: BaseException | None, *rest: object) -> None:
+        try:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+        if isinstance(error, sqlite3.Error):
+            raise ProfileError(f"cannot write the profile: {error}") from None
