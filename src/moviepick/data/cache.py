@@ -1,0 +1,130 @@
+"""A parsed Dataset kept as one uncompressed ``.npz`` under the cache folder.
+
+One file per source (named from the source's path). It holds a key made of the cache format
+version and the size and mtime of every source file, so a changed source is parsed again and
+overwrites its entry. Strings travel as JSON inside the archive, never pickled; files are loaded
+with ``allow_pickle=False``. A cache file that cannot be read is treated as absent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from moviepick import paths
+from moviepick.data.catalog import Catalog
+from moviepick.data.dataset import Dataset
+from moviepick.data.interactions import Interactions
+from moviepick.data.sources import MovieLensFiles
+
+CACHE_FORMAT = 1
+_CATALOG_ARRAYS = (
+    "movie_ids",
+    "years",
+    "genres",
+    "imdb_ids",
+    "tmdb_ids",
+    "rating_count",
+    "rating_mean",
+    "score",
+)
+_INTERACTION_ARRAYS = ("users", "items", "ratings", "timestamps")
+# What a damaged or foreign cache file can raise while being read and rebuilt into a Dataset.
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile)
+
+
+def cache_key(files: MovieLensFiles) -> str:
+    """Changes whenever a source file or the cache format changes."""
+    text = json.dumps([CACHE_FORMAT, files.stamps()])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cache_path(source: Path) -> Path:
+    digest = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:24]
+    return paths.cache_dir() / "datasets" / f"{source.name}-{digest}.npz"
+
+
+def read_cached(source: Path, key: str) -> Dataset | None:
+    """The cached Dataset for ``source`` when its key is ``key``, else None."""
+    try:
+        with np.load(cache_path(source), allow_pickle=False) as archive:
+            meta = json.loads(archive["meta"].tobytes())
+            if meta.get("key") != key:
+                return None
+            arrays = {name: archive[name] for name in (*_CATALOG_ARRAYS, *_INTERACTION_ARRAYS)}
+            user_ids = archive["user_ids"]
+        return _dataset(meta, arrays, user_ids)
+    except _UNREADABLE:
+        return None
+
+
+def write_cached(dataset: Dataset, key: str) -> None:
+    """Store ``dataset`` atomically; a cache that cannot be written is skipped, not an error."""
+    path = cache_path(dataset.source)
+    catalog, interactions = dataset.catalog, dataset.interactions
+    meta = {
+        "key": key,
+        "name": dataset.name,
+        "source": str(dataset.source),
+        "rating_step": dataset.rating_step,
+        "n_users": interactions.n_users,
+        "n_items": interactions.n_items,
+        "raw_titles": catalog.raw_titles,
+        "titles": catalog.titles,
+        "aliases": catalog.aliases,
+        "genre_names": catalog.genre_names,
+    }
+    arrays = {name: getattr(catalog, name) for name in _CATALOG_ARRAYS}
+    arrays |= {name: getattr(interactions, name) for name in _INTERACTION_ARRAYS}
+    encoded_meta = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            np.savez(handle, meta=encoded_meta, user_ids=dataset.user_ids, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _dataset(meta: dict[str, Any], arrays: dict[str, np.ndarray], user_ids: np.ndarray) -> Dataset:
+    n_items = int(meta["n_items"])
+    catalog_lengths = {len(arrays[name]) for name in _CATALOG_ARRAYS}
+    string_lengths = {len(meta[name]) for name in ("raw_titles", "titles", "aliases")}
+    if catalog_lengths | string_lengths != {n_items}:
+        raise ValueError("cached catalogue columns differ in length")
+    catalog = Catalog(
+        raw_titles=list(meta["raw_titles"]),
+        titles=list(meta["titles"]),
+        aliases=[tuple(aliases) for aliases in meta["aliases"]],
+        genre_names=tuple(meta["genre_names"]),
+        **{name: arrays[name] for name in _CATALOG_ARRAYS},
+    )
+    interactions = Interactions(
+        **{name: arrays[name] for name in _INTERACTION_ARRAYS},
+        n_users=int(meta["n_users"]),
+        n_items=n_items,
+    )
+    return Dataset(
+        name=str(meta["name"]),
+        source=Path(meta["source"]),
+        catalog=catalog,
+        interactions=interactions,
+        user_ids=user_ids,
+        rating_step=float(meta["rating_step"]),
+    )
