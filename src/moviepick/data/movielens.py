@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,12 @@ _GENRE_SPELLING = {"Children's": "Children"}
 
 _RATING_COLUMNS = ("userId", "movieId", "rating", "timestamp")
 _RATING_TYPES = {"userId": "int64", "movieId": "int64", "rating": "float32", "timestamp": "int64"}
+# How each layout's ratings file reads once "::" is replaced by a tab; csv has a header.
+_RATINGS_FORMAT: dict[str, dict[str, Any]] = {
+    "100k": {"delimiter": "\t", "shown_delimiter": "tabs", "names": _RATING_COLUMNS},
+    "dat": {"delimiter": "\t", "shown_delimiter": "'::'", "names": _RATING_COLUMNS},
+    "csv": {"delimiter": ",", "shown_delimiter": "commas"},
+}
 _MOVIE_TYPES = {"movieId": "int64", "title": "string", "genres": "string"}
 _LINK_TYPES = {"movieId": "int64", "imdbId": "int64", "tmdbId": "int64"}
 _MAX_RATING = 5.0
@@ -69,16 +75,12 @@ class MovieTable:
 def read_ratings(files: MovieLensFiles) -> RatingTable:
     ratings_file = files.ratings_file
     where = files.describe(ratings_file)
-    if files.layout == "csv":
-        table = _read_member(files, ratings_file, include=_RATING_COLUMNS)
-    elif files.layout == "dat":
-        data = files.read_bytes(ratings_file).replace(b"::", b"\t")
-        table = _arrow_csv(
-            data, where, delimiter="\t", shown_delimiter="'::'", names=_RATING_COLUMNS,
-            types=_RATING_TYPES,
-        )  # fmt: skip
+    path = files.path(ratings_file)
+    if files.layout == "dat":
+        source: bytes | str = files.read_bytes(ratings_file).replace(b"::", b"\t")
     else:
-        table = _read_member(files, ratings_file, delimiter="\t", names=_RATING_COLUMNS)
+        source = str(path) if path is not None else files.read_bytes(ratings_file)
+    table = _arrow_csv(source, where, types=_RATING_TYPES, **_RATINGS_FORMAT[files.layout])
     if table.num_rows == 0:
         raise DatasetError(f"{where}: no ratings in the file")
     user_ids, movie_ids, ratings, timestamps = (
@@ -226,27 +228,6 @@ def _as_utf8(data: bytes) -> bytes:
     return data
 
 
-def _read_member(
-    files: MovieLensFiles,
-    name: str,
-    *,
-    delimiter: str = ",",
-    names: Sequence[str] | None = None,
-    include: Sequence[str] | None = None,
-) -> pa.Table:
-    """A ratings table: straight from the file on disk, from memory inside a zip."""
-    path = files.path(name)
-    source = str(path) if path is not None else files.read_bytes(name)
-    return _arrow_csv(
-        source,
-        files.describe(name),
-        delimiter=delimiter,
-        names=names,
-        include=include,
-        types=_RATING_TYPES,
-    )
-
-
 def _arrow_csv(
     source: bytes | str,
     where: str,
@@ -299,7 +280,7 @@ def _explain(message: str, delimiter: str, names: Sequence[str] | None) -> str:
         return f"expected {match[1]} columns separated by {delimiter}, found {match[2]} in {row!r}"
     if match := _NOT_A_NUMBER.search(message):
         column = int(match[1])
-        label = names[column] if names and column < len(names) else f"#{column + 1}"
+        label = names[column] if names and column < len(names) else column + 1
         return f"column {label} holds {match[2]!r}, not a number"
     if match := _NO_COLUMN.search(message):
         return f"no {match[1]} column in the header"

@@ -29,6 +29,7 @@ class DatasetSummary:
 
 
 def summarize(dataset: Dataset, *, n_genres: int = 5) -> DatasetSummary:
+    """Counts, scale, dates and the ``n_genres`` genres with most ratings (ties alphabetical)."""
     interactions, catalog = dataset.interactions, dataset.catalog
     n_ratings = len(interactions)
     n_rated_movies = int(np.count_nonzero(catalog.rating_count))
