@@ -56,7 +56,7 @@ def build_dataset(files: MovieLensFiles) -> Dataset:
 
 
 def variant_name(files: MovieLensFiles, ratings: RatingTable, half_stars: bool) -> str:
-    """ "ml-100k", "ml-1m", ...: from the layout, the folder's name, then the size."""
+    """The variant ("ml-100k", "ml-1m", ...): from the layout, the folder name, then the size."""
     if files.layout == "100k":
         return "ml-100k"
     folder = files.folder_name

@@ -74,12 +74,14 @@ class MovieTable:
 
 def read_ratings(files: MovieLensFiles) -> RatingTable:
     ratings_file = files.ratings_file
-    where = files.describe(ratings_file)
-    path = files.path(ratings_file)
+    where, path = files.describe(ratings_file), files.path(ratings_file)
+    source: bytes | str
     if files.layout == "dat":
-        source: bytes | str = files.read_bytes(ratings_file).replace(b"::", b"\t")
+        source = files.read_bytes(ratings_file).replace(b"::", b"\t")
+    elif path is not None:
+        source = str(path)  # pyarrow reads the file itself, in parallel
     else:
-        source = str(path) if path is not None else files.read_bytes(ratings_file)
+        source = files.read_bytes(ratings_file)
     table = _arrow_csv(source, where, types=_RATING_TYPES, **_RATINGS_FORMAT[files.layout])
     if table.num_rows == 0:
         raise DatasetError(f"{where}: no ratings in the file")
@@ -121,7 +123,9 @@ def parse_u_item(data: bytes, where: str) -> MovieTable:
     flag_names = [f"genre{index}" for index in range(len(ML100K_GENRES))]
     names = ("movieId", "title", "release", "video_release", "url", *flag_names)
     types = {"movieId": "int64", "title": "string"} | dict.fromkeys(flag_names, "int8")
-    table = _arrow_csv(_as_utf8(data), where, delimiter="|", names=names, types=types, quoted=False)
+    table = _arrow_csv(
+        _decode(data).encode(), where, delimiter="|", names=names, types=types, quoted=False
+    )
     flags = np.column_stack([_column(table, name, where) for name in flag_names]).astype(bool)
     genre_names, genres = _clean_genres(ML100K_GENRES, flags)
     ids = _column(table, "movieId", where)
@@ -135,12 +139,12 @@ def parse_movies_dat(data: bytes, where: str) -> MovieTable:
     separator, so the id ends at the first ``::`` and the genres start after the last.
     """
     movie_ids, titles, genre_lists = [], [], []
-    for number, line in enumerate(_as_utf8(data).decode("utf-8").splitlines(), start=1):
+    for number, line in enumerate(_decode(data).splitlines(), start=1):
         if not line.strip():
             continue
-        movie_id, separator, rest = line.partition("::")
-        title, separator_2, genres = rest.rpartition("::")
-        if not (separator and separator_2 and movie_id.strip().isdigit()):
+        movie_id, id_separator, rest = line.partition("::")
+        title, genre_separator, genres = rest.rpartition("::")
+        if not (id_separator and genre_separator and movie_id.strip().isdigit()):
             raise DatasetError(f"{where}: line {number} is not MovieID::Title::Genres: {line!r}")
         movie_ids.append(int(movie_id))
         titles.append(title)
@@ -153,7 +157,7 @@ def parse_movies_dat(data: bytes, where: str) -> MovieTable:
 
 def parse_movies_csv(data: bytes, where: str) -> MovieTable:
     """``movies.csv``: ``movieId,title,genres`` with a header; titles with commas are quoted."""
-    table = _arrow_csv(_as_utf8(data), where, types=_MOVIE_TYPES)
+    table = _arrow_csv(_decode(data).encode(), where, types=_MOVIE_TYPES)
     if table.num_rows == 0:
         raise DatasetError(f"{where}: no movies in the file")
     genre_lists = [genres.split("|") if genres else [] for genres in _strings(table, "genres")]
@@ -219,13 +223,12 @@ def _no_links(movie_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(len(movie_ids), dtype=np.int64), np.zeros(len(movie_ids), dtype=np.int64)
 
 
-def _as_utf8(data: bytes) -> bytes:
-    """The text as UTF-8: ml-100k and ml-1m are ISO-8859-1, which rarely decodes as UTF-8."""
+def _decode(data: bytes) -> str:
+    """ml-100k and ml-1m are ISO-8859-1, the others UTF-8; Latin-1 text rarely decodes as UTF-8."""
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1").encode("utf-8")
-    return data
+        return data.decode("latin-1")
 
 
 def _arrow_csv(
