@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,17 @@ def test_summary_of_the_csv_fixture() -> None:
         ("Children", 2),
         ("Comedy", 2),
     )
+
+
+def test_record_is_json_ready() -> None:
+    summary = summarize(load_dataset(FIXTURES / "ml-1m", use_cache=False), n_genres=2)
+    record = json.loads(json.dumps(summary.as_record()))
+    assert record["name"] == "ml-1m"
+    assert record["source"] == str((FIXTURES / "ml-1m").resolve())
+    assert record["rating_scale"] == [1.0, 5.0]
+    assert (record["first_rating"], record["last_rating"]) == ("2000-12-31", "2001-01-06")
+    assert record["top_genres"] == {"Sci-Fi": 3, "Action": 2}
+    assert (record["n_ratings"], record["n_movies"], record["n_rated_movies"]) == (6, 5, 4)
 
 
 def test_top_genres_are_ordered_by_ratings_and_skip_unrated_genres() -> None:

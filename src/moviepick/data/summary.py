@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,17 @@ class DatasetSummary:
     last_rating: date | None
     mean_rating: float
     top_genres: tuple[tuple[str, int], ...]  # (genre, number of ratings), most rated first
+
+    def as_record(self) -> dict[str, Any]:
+        """The summary as JSON-ready values: paths and dates as text, genres as a mapping."""
+        record = asdict(self)
+        record["source"] = str(self.source)
+        record["rating_scale"] = list(self.rating_scale)
+        for field in ("first_rating", "last_rating"):
+            day = getattr(self, field)
+            record[field] = day.isoformat() if day else None
+        record["top_genres"] = dict(self.top_genres)
+        return record
 
 
 def summarize(dataset: Dataset, *, n_genres: int = 5) -> DatasetSummary:
