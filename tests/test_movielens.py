@@ -129,6 +129,16 @@ def test_zip_is_read_without_extracting(tmp_path: Path) -> None:
     assert sorted(path.name for path in tmp_path.iterdir()) == ["small.zip"]
 
 
+def test_zip_without_a_top_folder_is_named_after_the_zip(tmp_path: Path) -> None:
+    archive = tmp_path / "ml-1m.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for path in sorted((FIXTURES / "ml-10M100K").iterdir()):
+            handle.write(path, path.name)
+    dataset = load(archive)
+    assert dataset.name == "ml-1m"  # the zip's name wins over the half stars
+    assert dataset.rating_step == 0.5
+
+
 def test_folder_holding_one_movielens_folder(tmp_path: Path) -> None:
     copy_fixture("ml-1m", tmp_path)
     (tmp_path / "notes.txt").write_text("my datasets")
