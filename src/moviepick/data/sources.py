@@ -26,10 +26,7 @@ class MovieLensFiles:
     prefix: str  # the folder inside the zip, with a trailing "/"; "" on disk or at the zip's root
     layout: str  # a key of LAYOUT_FILES
     members: frozenset[str]  # the file names in the MovieLens folder
-
-    @property
-    def is_zip(self) -> bool:
-        return self.location.is_file()
+    is_zip: bool
 
     @property
     def folder_name(self) -> str:
@@ -103,14 +100,14 @@ def locate(source: Path | str) -> MovieLensFiles:
     layout = _layout(names, str(path.parent))
     if layout is None:
         raise DatasetError(f"{path}: not a MovieLens zip, nor a file in a MovieLens folder")
-    return MovieLensFiles(path.parent.resolve(), "", layout, names)
+    return MovieLensFiles(path.parent.resolve(), "", layout, names, is_zip=False)
 
 
 def _locate_in_folder(folder: Path) -> MovieLensFiles:
     names = _file_names(folder)
     layout = _layout(names, str(folder))
     if layout is not None:
-        return MovieLensFiles(folder.resolve(), "", layout, names)
+        return MovieLensFiles(folder.resolve(), "", layout, names, is_zip=False)
     found = []
     for child in sorted(path for path in folder.iterdir() if path.is_dir()):
         child_names = _file_names(child)
@@ -138,7 +135,8 @@ def _locate_in_zip(path: Path) -> MovieLensFiles:
     for prefix, names in sorted(folders.items()):
         layout = _layout(frozenset(names), f"{path} ({prefix})" if prefix else str(path))
         if layout is not None:
-            found.append(MovieLensFiles(path.resolve(), prefix, layout, frozenset(names)))
+            files = MovieLensFiles(path.resolve(), prefix, layout, frozenset(names), is_zip=True)
+            found.append(files)
     if len(found) == 1:
         return found[0]
     if found:
