@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.panel import Panel
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -21,6 +22,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from moviepick.data.summary import DatasetSummary
 from moviepick.models.base import FitEvent
 
 console = Console()
@@ -97,3 +99,22 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def summary_panel(summary: DatasetSummary) -> Panel:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    step = "half stars" if summary.rating_step == 0.5 else "whole stars"
+    low, high = summary.rating_scale
+    dates = f"{summary.first_rating} to {summary.last_rating}" if summary.first_rating else "–"
+    facts.add_row("source", str(summary.source))
+    facts.add_row("ratings", f"{summary.n_ratings:,}")
+    facts.add_row("users", f"{summary.n_users:,}")
+    facts.add_row("movies", f"{summary.n_movies:,} listed, {summary.n_rated_movies:,} rated")
+    facts.add_row("scale", f"{low:g} to {high:g}, {step}; mean {summary.mean_rating:.2f}")
+    facts.add_row("density", f"{summary.density:.2%}")
+    facts.add_row("dates", dates)
+    genres = ", ".join(f"{genre} ({count:,})" for genre, count in summary.top_genres)
+    facts.add_row("top genres", genres or "–")
+    return Panel(facts, title=f"[bold]{summary.name}", title_align="left", expand=False)
