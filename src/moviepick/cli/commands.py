@@ -151,12 +151,27 @@ def data_list(args: argparse.Namespace) -> int:
         )
         return 0
     rows = [
-        (s.name, s.ratings, s.users, s.movies, s.size_text, "yes" if s.name in installed else "")
+        (
+            s.name,
+            _approx(s.ratings, s.counts_approx),
+            _approx(s.users, s.counts_approx),
+            _approx(s.movies, s.counts_approx),
+            _approx_mb(s.zip_bytes, s.size_approx),
+            "yes" if s.name in installed else "",
+        )
         for s in specs
     ]
     columns = ["name", "ratings", "users", "movies", "download", "installed"]
     render.console.print(render.table("MovieLens datasets", columns, rows))
     return 0
+
+
+def _approx(count: int, approximate: bool) -> str:
+    return f"~{count:,}" if approximate else f"{count:,}"
+
+
+def _approx_mb(size: int, approximate: bool) -> str:
+    return f"{'~' if approximate else ''}{size / 1e6:.1f} MB"
 
 
 def data_info(args: argparse.Namespace) -> int:
