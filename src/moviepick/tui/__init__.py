@@ -1,0 +1,1 @@
+"""The Textual front end: search, rate and get picks, over :mod:`moviepick.session`."""

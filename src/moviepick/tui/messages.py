@@ -1,0 +1,87 @@
+"""Messages the TUI's thread workers post to report progress and results.
+
+Workers never touch widgets or reactives: they post one of these, and the handler runs on the
+event loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from moviepick.errors import MoviepickError
+
+if TYPE_CHECKING:  # the app imports the core only once it has painted
+    from moviepick.models.base import FitEvent
+    from moviepick.search import MovieSearch
+    from moviepick.session import Pick, Picker
+    from moviepick.store import ModelInfo
+
+
+class DatasetLoaded(Message):
+    """The dataset is loaded and searchable; the model is not ready yet."""
+
+    def __init__(self, picker: Picker, search: MovieSearch) -> None:
+        super().__init__()
+        self.picker = picker
+        self.search = search
+
+
+class DatasetMissing(Message):
+    """No dataset could be opened; ``reason`` is the one-line error."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class TrainProgress(Message):
+    """One step of training the model the app needs."""
+
+    def __init__(self, model: str, event: FitEvent) -> None:
+        super().__init__()
+        self.model = model
+        self.event = event
+
+
+class ModelReady(Message):
+    """The model is loaded (or trained and saved) and can recommend."""
+
+    def __init__(self, info: ModelInfo) -> None:
+        super().__init__()
+        self.info = info
+
+
+class RecommendationsReady(Message):
+    """Fresh picks for the profile as it is now."""
+
+    def __init__(self, picks: list[Pick]) -> None:
+        super().__init__()
+        self.picks = picks
+
+
+class DownloadProgress(Message):
+    """Bytes of the dataset download received so far (``total`` None when unknown)."""
+
+    def __init__(self, done: int, total: int | None) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class DatasetDownloaded(Message):
+    """The dataset was downloaded, verified and installed into ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+
+def error_text(error: BaseException | None) -> str:
+    """How a failed worker's error reads in a notification: a moviepick error's own one-line
+    message, anything else (a bug) with its type."""
+    if isinstance(error, MoviepickError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
