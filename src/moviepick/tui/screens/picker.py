@@ -75,6 +75,7 @@ class PickerScreen(Screen[None]):
             "down,escape",
             "leave_search",
             "Results",
+            key_display="↓",
             id="leave-search",
             tooltip="From the search box to its results",
         ),
@@ -257,7 +258,7 @@ class PickerScreen(Screen[None]):
             return
         items = self.finder.search(text, SEARCH_RESULTS)
         self.query_one("#results", MovieTable).show(
-            self.picker.dataset.catalog, items, self.my_stars
+            self.picker.dataset.catalog, items, self.my_stars, keep_cursor=False
         )
 
     def _reload_ratings(self) -> None:

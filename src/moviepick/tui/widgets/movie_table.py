@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from moviepick.data.catalog import Catalog
 
 WHOLE_STARS = Binding.Group("Rate", compact=True)
-HALF_STARS = Binding.Group("Rate -½", compact=True)
+HALF_STARS = Binding.Group("Half stars", compact=True)
 HALF_STAR_KEYS = ("exclamation_mark", "at", "number_sign", "dollar_sign", "percent_sign")
 
 
@@ -119,11 +119,20 @@ class MovieTable(DataTable[Text]):
             return None
         return self._items[self.cursor_row]
 
-    def show(self, catalog: Catalog, items: Sequence[int], ratings: Mapping[int, float]) -> None:
-        """Fill the table with ``items``, keeping the cursor on the same movie when it stays."""
-        keep = self.highlighted_item
+    def show(
+        self,
+        catalog: Catalog,
+        items: Sequence[int],
+        ratings: Mapping[int, float],
+        *,
+        keep_cursor: bool = True,
+    ) -> None:
+        """Fill the table with ``items``. With ``keep_cursor`` the cursor stays on the same movie
+        if it is still listed, else on the same row (the movie after one that left the list);
+        without, it goes to the first row."""
+        keep, row = (self.highlighted_item, self.cursor_row) if keep_cursor else (None, 0)
         self._catalog, self._items, self._ratings = catalog, list(items), ratings
-        self._rebuild(keep)
+        self._rebuild(keep, row)
 
     def update_ratings(self, ratings: Mapping[int, float]) -> None:
         """Redraw the "You" column after the person's ratings changed."""
@@ -155,9 +164,9 @@ class MovieTable(DataTable[Text]):
 
     def on_resize(self, event: events.Resize) -> None:
         if self._column_widths() != self._widths:
-            self._rebuild(self.highlighted_item)
+            self._rebuild(self.highlighted_item, self.cursor_row)
 
-    def _rebuild(self, keep: int | None) -> None:
+    def _rebuild(self, keep: int | None, row: int) -> None:
         self.clear(columns=True)
         self._widths = self._column_widths()
         for column, width in zip(self._columns, self._widths, strict=True):
@@ -168,8 +177,8 @@ class MovieTable(DataTable[Text]):
             self.add_row(
                 *(self._cell(column, item, rank) for column in self._columns), key=str(item)
             )
-        if keep in self._items:
-            self.move_cursor(row=self._items.index(keep), scroll=True)
+        row = self._items.index(keep) if keep in self._items else min(row, len(self._items) - 1)
+        self.move_cursor(row=max(row, 0), scroll=True)
         self.refresh_bindings()
 
     def _column_widths(self) -> tuple[int, ...]:
