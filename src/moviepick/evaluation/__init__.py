@@ -1,0 +1,1 @@
+"""Evaluation protocols, splits and metrics: one protocol for every model."""

@@ -1,0 +1,346 @@
+"""Biased matrix factorisation with genre factors, fitted by alternating least squares.
+
+A rating is predicted as ``global mean + user bias + item bias + p_u . v_i`` where the item vector
+``v_i = q_i + mean of the genre vectors of the item``. Genres come from the catalogue through
+:meth:`ALS.prepare`; a model fitted without it is plain biased matrix factorisation. The genre
+part gives a movie with few ratings a vector near its genres' instead of near zero.
+
+Every step is a batch of ridge regressions (:mod:`moviepick.models.normal_equations`):
+
+- items: ``(q_i, b_i)`` for all items given the user vectors and biases;
+- genres: the genre vectors jointly, given everything else (one ``G*k`` system);
+- users: ``(p_u, b_u)`` for all users given the item vectors and biases.
+
+The user step comes last, so a training user's fitted vector is exactly their fold-in, and a new
+person is scored by the same step (:meth:`ALS.score_query`). Vector regularisation is weighted by
+the number of ratings (``reg * n``); biases get a fixed ``bias_reg``. With ``reg=None`` (the
+default) the model chooses ``reg`` on a held-out share of the training ratings before fitting
+(see ``ALS._choose_reg``), which roughly doubles the fit time.
+
+Items outside ``[0, n_items)`` in a query are ignored, as :meth:`Recommender.recommend` ignores
+them when excluding seen items.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+
+from moviepick.data.catalog import Catalog
+from moviepick.data.interactions import Interactions
+from moviepick.errors import ModelError
+from moviepick.models.base import FitEvent, Progress, Query, Recommender
+from moviepick.models.normal_equations import grams
+
+# Candidate ``reg`` values when the model chooses its own, strong to weak, a factor sqrt(2) apart.
+REG_PATH = tuple(float(0.28 / np.sqrt(2) ** step) for step in range(7))
+SWEEPS_PER_REG = 3
+SELECTION_STEPS = len(REG_PATH) * SWEEPS_PER_REG
+SELECTION_SHARE = 0.1  # of the training ratings, held out to choose reg
+
+
+class ALS(Recommender):
+    name = "als"
+    description = "Biased matrix factorisation with genre factors (alternating least squares)"
+    predicts_ratings = True
+
+    @dataclass
+    class Params:
+        factors: int = 32
+        iters: int = 15
+        reg: float | None = None  # weighted: a row with n ratings gets reg * n; None: chosen
+        genre_reg: float = 0.3  # genre vectors get genre_reg * reg * (ratings of their items)
+        bias_reg: float = 2.0
+        genre_factors: bool = True
+        seed: int = 0
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        if self.params.factors < 1 or self.params.iters < 1:
+            raise ModelError("als needs factors >= 1 and iters >= 1")
+        regs = (self.params.genre_reg, self.params.bias_reg)
+        if (self.params.reg is not None and self.params.reg <= 0) or min(regs) <= 0:
+            raise ModelError("als needs reg, genre_reg and bias_reg > 0")
+        self.item_genres: np.ndarray | None = None
+        self.reg = 0.0
+        self.global_mean = 0.0
+        self.rating_range = (1.0, 5.0)
+        self.user_factors = np.empty((0, 0), dtype=np.float32)
+        self.user_bias = np.empty(0, dtype=np.float32)
+        self.item_factors = np.empty((0, 0), dtype=np.float32)
+        self.item_bias = np.empty(0, dtype=np.float32)
+        self.genre_weights = np.empty((0, 0), dtype=np.float32)
+        self.genre_factors = np.empty((0, 0), dtype=np.float32)
+
+    def prepare(self, catalog: Catalog) -> None:
+        super().prepare(catalog)
+        self.item_genres = np.asarray(catalog.genres, dtype=bool)
+
+    def fit(
+        self,
+        train: Interactions,
+        *,
+        valid: Interactions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        started = time.perf_counter()
+        if len(train) == 0:
+            raise ModelError("als needs at least one rating to fit")
+        self.n_items = train.n_items
+        self.genre_weights = self._genre_weights(train.n_items)
+        genre_pairs = _genre_pairs(self.genre_weights)
+        selection_steps = SELECTION_STEPS if self.params.reg is None else 0
+        total = selection_steps + self.params.iters
+
+        def report(step: int, metrics: dict[str, float], loss: float | None = None) -> None:
+            if progress is not None:
+                elapsed = time.perf_counter() - started
+                progress(FitEvent(step, total, loss, metrics, elapsed))
+
+        if self.params.reg is None:
+            self.reg = self._choose_reg(train, genre_pairs, report)
+        else:
+            self.reg = self.params.reg
+        self._initialise(train)
+        for step in range(selection_steps + 1, total + 1):
+            train_rmse = float(np.sqrt(self._sweep(train, genre_pairs) / len(train)))
+            metrics = {"train RMSE": train_rmse}
+            if progress is not None and valid is not None and len(valid):
+                metrics["valid RMSE"] = self._rmse(valid)
+            report(step, metrics, train_rmse)
+
+    def _choose_reg(
+        self,
+        train: Interactions,
+        genre_pairs: sp.csr_matrix,
+        report: Callable[[int, dict[str, float]], None],
+    ) -> float:
+        """The ``reg`` with the lowest RMSE on a held-out share of ``train``.
+
+        Walks :data:`REG_PATH` from strong to weak regularisation, a few sweeps per value, each
+        warm-started from the last, then refines between the best value and its neighbours.
+        The optimum falls as the data grows (and moves with ``factors``), so a fixed default
+        that suits ml-100k would over-regularise the large data sets.
+        """
+        held_out = np.random.default_rng(self.params.seed).random(len(train)) < SELECTION_SHARE
+        fitting, checking = train.select(~held_out), train.select(held_out)
+        if len(checking) == 0 or len(fitting) == 0:
+            return REG_PATH[len(REG_PATH) // 2]
+        self._initialise(fitting)
+        errors = []
+        for index, reg in enumerate(REG_PATH):
+            self.reg = reg
+            for _ in range(SWEEPS_PER_REG):
+                self._sweep(fitting, genre_pairs)
+            errors.append(self._rmse(checking))
+            report((index + 1) * SWEEPS_PER_REG, {"reg": reg, "selection RMSE": errors[-1]})
+        return _refined_minimum(REG_PATH, errors)
+
+    def _rmse(self, ratings: Interactions) -> float:
+        predicted = self.predict(ratings.users, ratings.items)
+        return float(np.sqrt(np.mean(np.square(predicted - ratings.ratings, dtype=np.float64))))
+
+    def _genre_weights(self, n_items: int) -> np.ndarray:
+        """Each item's genres as weights summing to one (rows of zeros without genres)."""
+        if not self.params.genre_factors or self.item_genres is None:
+            return np.zeros((n_items, 0), dtype=np.float32)
+        if len(self.item_genres) != n_items:
+            raise ModelError(
+                f"the catalogue has {len(self.item_genres)} movies "
+                f"but the ratings index {n_items}: prepare the model with the same dataset"
+            )
+        genres = self.item_genres.astype(np.float32)
+        return genres / np.maximum(genres.sum(axis=1, keepdims=True), 1.0)
+
+    def _initialise(self, train: Interactions) -> None:
+        k = self.params.factors
+        rng = np.random.default_rng(self.params.seed)
+        self.global_mean = train.global_mean
+        self.rating_range = (float(train.ratings.min()), float(train.ratings.max()))
+        self.user_factors = (0.1 * rng.standard_normal((train.n_users, k))).astype(np.float32)
+        self.user_bias = np.zeros(train.n_users, dtype=np.float32)
+        self.item_factors = np.zeros((train.n_items, k), dtype=np.float32)
+        self.item_bias = np.zeros(train.n_items, dtype=np.float32)
+        self.genre_factors = np.zeros((self.genre_weights.shape[1], k), dtype=np.float32)
+        self._update_item_vectors()
+
+    def _update_item_vectors(self) -> None:
+        self.item_vectors = self.item_factors + self.genre_weights @ self.genre_factors
+
+    def _sweep(self, train: Interactions, genre_pairs: sp.csr_matrix) -> float:
+        """One iteration: items, genres, then users; returns the training squared error."""
+        self._item_step(train.by_item, genre_pairs)
+        self.user_factors, self.user_bias, squared_error = self._fold_in(train.by_user)
+        return squared_error
+
+    def _solve(self, gram: np.ndarray, rhs: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Ridge solutions ``(gram + diag(reg * n, ..., bias_reg)) theta = rhs`` for a batch."""
+        k = self.params.factors
+        diagonal = np.arange(k + 1)
+        system = gram.astype(np.float32, copy=True)
+        system[:, diagonal[:k], diagonal[:k]] += (self.reg * np.maximum(counts, 1))[:, None]
+        system[:, k, k] += self.params.bias_reg
+        return np.linalg.solve(system, rhs[..., None])[..., 0]
+
+    def _fold_in(self, matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, float]:
+        """Vectors, biases and squared training error of the rows of a user x item matrix."""
+        k = self.params.factors
+        features = np.hstack([self.item_vectors, np.ones((self.n_items, 1), dtype=np.float32)])
+        targets = matrix.data - self.global_mean - self.item_bias[matrix.indices]
+        rhs = _with_data(matrix, targets) @ features
+        counts = np.diff(matrix.indptr)
+        theta = np.zeros((matrix.shape[0], k + 1), dtype=np.float32)
+        squared_error = float(np.sum(np.square(targets, dtype=np.float64)))
+        for rows, gram in grams(matrix.indptr, matrix.indices, features):
+            solution = self._solve(gram, rhs[rows], counts[rows])
+            theta[rows] = solution
+            # sum (y - x.theta)^2 = y.y - 2 theta.b + theta' A theta, summed over the batch
+            fitted = np.einsum("na,nab,nb->", solution, gram, solution, dtype=np.float64)
+            squared_error += fitted - 2 * float(np.sum(solution * rhs[rows], dtype=np.float64))
+        return theta[:, :k], theta[:, k], squared_error
+
+    def _item_step(self, by_item: sp.csr_matrix, genre_pairs: sp.csr_matrix) -> None:
+        k = self.params.factors
+        n_genres = self.genre_weights.shape[1]
+        users = by_item.indices
+        features = np.hstack(
+            [self.user_factors, np.ones((len(self.user_factors), 1), dtype=np.float32)]
+        )
+        known = by_item.data - self.global_mean - self.user_bias[users]
+        rhs = _with_data(by_item, known) @ features
+        genre_part = self.genre_weights @ self.genre_factors
+        counts = np.diff(by_item.indptr)
+        coupling = np.zeros((n_genres * n_genres, k * k))
+        gram_times_factors = np.zeros((self.n_items, k), dtype=np.float32)
+        for rows, gram in grams(by_item.indptr, by_item.indices, features):
+            # the genre part of v_i is fixed here: move p_u . g_i to the known side
+            shifted = rhs[rows] - np.einsum("nab,nb->na", gram[:, :, :k], genre_part[rows])
+            solution = self._solve(gram, shifted, counts[rows])
+            self.item_factors[rows] = solution[:, :k]
+            self.item_bias[rows] = solution[:, k]
+            if n_genres:
+                user_gram = gram[:, :k, :k]
+                gram_times_factors[rows] = np.einsum("nab,nb->na", user_gram, solution[:, :k])
+                # the genre system couples g and h through sum_i w_ig w_ih S_i
+                coupling += genre_pairs[rows].T @ user_gram.reshape(len(rows), k * k)
+        if n_genres:
+            self._genre_step(by_item, coupling, gram_times_factors, counts)
+        self._update_item_vectors()
+
+    def _genre_step(
+        self,
+        by_item: sp.csr_matrix,
+        coupling: np.ndarray,
+        gram_times_factors: np.ndarray,
+        counts: np.ndarray,
+    ) -> None:
+        """Solve all genre vectors jointly given user vectors, biases and item factors."""
+        n_genres, k = self.genre_factors.shape
+        residual = (
+            by_item.data
+            - self.global_mean
+            - self.user_bias[by_item.indices]
+            - np.repeat(self.item_bias, counts)
+        )
+        per_item = _with_data(by_item, residual) @ self.user_factors - gram_times_factors
+        rhs = (self.genre_weights.T @ per_item).reshape(-1)
+        blocks = coupling.reshape(n_genres, n_genres, k, k)
+        system = blocks.transpose(0, 2, 1, 3).reshape(n_genres * k, n_genres * k)
+        genre_counts = np.maximum(self.genre_weights.T @ counts, 1.0)
+        genre_reg = self.params.genre_reg * self.reg * genre_counts
+        system[np.diag_indices_from(system)] += np.repeat(genre_reg, k)
+        solution = scipy.linalg.cho_solve(scipy.linalg.cho_factor(system), rhs)
+        self.genre_factors = solution.reshape(n_genres, k).astype(np.float32)
+
+    def score_query(self, query: Query) -> np.ndarray:
+        items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
+        stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
+        known = (items >= 0) & (items < self.n_items)
+        items, stars = items[known], stars[known]
+        order = np.argsort(items)
+        matrix = sp.csr_matrix(
+            (stars[order], items[order], np.array([0, len(items)])), shape=(1, self.n_items)
+        )
+        return self._scores(matrix)[0]
+
+    def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
+        return self._scores(train.by_user[np.asarray(users, dtype=np.int64)])
+
+    def _scores(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """Predicted stars for every item, for people folded in from their rows of ratings."""
+        vectors, biases, _ = self._fold_in(matrix)
+        scores = vectors @ self.item_vectors.T
+        scores += (self.global_mean + self.item_bias)[None, :]
+        scores += biases[:, None]
+        return scores
+
+    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        users, items = np.asarray(users), np.asarray(items)
+        interaction = np.einsum("nk,nk->n", self.user_factors[users], self.item_vectors[items])
+        raw = self.global_mean + self.user_bias[users] + self.item_bias[items] + interaction
+        return np.clip(raw, *self.rating_range).astype(np.float32)
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {
+            "user_factors": self.user_factors,
+            "user_bias": self.user_bias,
+            "item_factors": self.item_factors,
+            "item_bias": self.item_bias,
+            "genre_weights": self.genre_weights,
+            "genre_factors": self.genre_factors,
+            "global_mean": np.array(self.global_mean),
+            "rating_range": np.array(self.rating_range),
+            "reg": np.array(self.reg),
+        }
+
+    def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.user_factors = np.asarray(arrays["user_factors"], dtype=np.float32)
+        self.user_bias = np.asarray(arrays["user_bias"], dtype=np.float32)
+        self.item_factors = np.asarray(arrays["item_factors"], dtype=np.float32)
+        self.item_bias = np.asarray(arrays["item_bias"], dtype=np.float32)
+        self.genre_weights = np.asarray(arrays["genre_weights"], dtype=np.float32)
+        self.genre_factors = np.asarray(arrays["genre_factors"], dtype=np.float32)
+        self.global_mean = float(arrays["global_mean"])
+        low, high = (float(value) for value in arrays["rating_range"])
+        self.rating_range = (low, high)
+        self.reg = float(arrays["reg"])
+        self.n_items = len(self.item_bias)
+        self._update_item_vectors()
+
+
+def _refined_minimum(path: tuple[float, ...], errors: list[float]) -> float:
+    """The minimum of a parabola in log space through the best point of a geometric path and
+    its two neighbours (the best point itself at either end of the path)."""
+    best = int(np.argmin(errors))
+    if best in (0, len(path) - 1):
+        return path[best]
+    left, middle, right = errors[best - 1 : best + 2]
+    curvature = left - 2 * middle + right
+    offset = 0.5 * (left - right) / curvature if curvature > 0 else 0.0  # within +-0.5 steps
+    return float(path[best] * (path[best + 1] / path[best]) ** offset)
+
+
+def _with_data(matrix: sp.csr_matrix, data: np.ndarray) -> sp.csr_matrix:
+    """``matrix``'s sparsity pattern holding ``data`` instead of its values."""
+    return sp.csr_matrix((data.astype(np.float32), matrix.indices, matrix.indptr), matrix.shape)
+
+
+def _genre_pairs(weights: np.ndarray) -> sp.csr_matrix:
+    """``(n_items, G * G)``: row ``i`` holds ``w_ig * w_ih`` in column ``g * G + h``."""
+    n_items, n_genres = weights.shape
+    items, genres = np.nonzero(weights)
+    per_item = np.bincount(items, minlength=n_items)
+    item_start = np.cumsum(per_item) - per_item
+    # pair every (item, genre) entry with each entry of the same item, itself included
+    partners = per_item[items]
+    first = np.repeat(np.arange(len(items)), partners)
+    within = np.arange(len(first)) - np.repeat(np.cumsum(partners) - partners, partners)
+    second = item_start[items[first]] + within
+    values = weights[items[first], genres[first]] * weights[items[second], genres[second]]
+    columns = genres[first] * n_genres + genres[second]
+    return sp.csr_matrix((values, (items[first], columns)), shape=(n_items, n_genres * n_genres))

@@ -1,0 +1,78 @@
+"""The most popular movies, the same for everyone: a baseline every other model must beat.
+
+``by="score"`` ranks by Bayesian-average rating (an item's mean shrunk towards the global mean,
+:func:`moviepick.data.build.rating_stats`), ``by="count"`` by number of ratings. A person is
+served the best-ranked movies they have not seen. Predicted stars are the Bayesian average in
+both cases, which makes it the RMSE baseline; an item without training ratings gets the global
+mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from moviepick.data.build import rating_stats
+from moviepick.data.interactions import Interactions
+from moviepick.errors import ModelError
+from moviepick.models.base import FitEvent, Progress, Query, Recommender
+
+RANKINGS = ("score", "count")
+
+
+class Popularity(Recommender):
+    name = "popularity"
+    description = "Most popular movies by Bayesian-average rating or by number of ratings"
+    predicts_ratings = True
+
+    @dataclass
+    class Params:
+        by: str = "score"  # "score": Bayesian-average rating; "count": number of ratings
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        if self.params.by not in RANKINGS:
+            known = ", ".join(RANKINGS)
+            raise ModelError(f"popularity ranks by one of {known}, not {self.params.by!r}")
+        self.counts = np.zeros(0, dtype=np.int32)
+        self.bayesian_average = np.zeros(0, dtype=np.float32)
+
+    def fit(
+        self,
+        train: Interactions,
+        *,
+        valid: Interactions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.counts, _, self.bayesian_average = rating_stats(train)
+        self.n_items = train.n_items
+        if progress is not None:
+            metrics = {}
+            if valid is not None and len(valid):
+                error = self.predict(valid.users, valid.items) - valid.ratings
+                metrics["valid RMSE"] = float(np.sqrt(np.mean(np.square(error, dtype=np.float64))))
+            progress(FitEvent(1, 1, metrics=metrics))
+
+    def _ranking_scores(self) -> np.ndarray:
+        if self.params.by == "count":
+            return self.counts.astype(np.float32)
+        return self.bayesian_average
+
+    def score_query(self, query: Query) -> np.ndarray:
+        return self._ranking_scores().copy()
+
+    def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
+        return np.tile(self._ranking_scores(), (len(users), 1))
+
+    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return self.bayesian_average[np.asarray(items)]
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {"counts": self.counts, "bayesian_average": self.bayesian_average}
+
+    def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.counts = np.asarray(arrays["counts"], dtype=np.int32)
+        self.bayesian_average = np.asarray(arrays["bayesian_average"], dtype=np.float32)
+        self.n_items = len(self.counts)
