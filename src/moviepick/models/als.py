@@ -108,11 +108,11 @@ class ALS(Recommender):
             self.reg = self.params.reg
         self._initialise(train)
         for step in range(selection_steps + 1, total + 1):
-            train_rmse = float(np.sqrt(self._sweep(train, genre_pairs) / len(train)))
-            metrics = {"train RMSE": train_rmse}
+            squared_error = self._sweep(train, genre_pairs)
+            metrics = {"train RMSE": float(np.sqrt(squared_error / len(train)))}
             if progress is not None and valid is not None and len(valid):
                 metrics["valid RMSE"] = self._rmse(valid)
-            report(step, metrics, train_rmse)
+            report(step, metrics, (squared_error + self._penalty(train)) / len(train))
 
     def _choose_reg(
         self,
@@ -140,6 +140,19 @@ class ALS(Recommender):
             errors.append(self._rmse(checking))
             report((index + 1) * SWEEPS_PER_REG, {"reg": reg, "selection RMSE": errors[-1]})
         return _refined_minimum(REG_PATH, errors)
+
+    def _penalty(self, train: Interactions) -> float:
+        """The regularisation term of the objective, which every step decreases with the error."""
+        user_counts = np.maximum(np.diff(train.by_user.indptr), 1)
+        item_counts = np.maximum(np.diff(train.by_item.indptr), 1)
+        genre_counts = np.maximum(self.genre_weights.T @ item_counts, 1.0)
+        vectors = (
+            user_counts @ np.square(self.user_factors).sum(axis=1)
+            + item_counts @ np.square(self.item_factors).sum(axis=1)
+            + self.params.genre_reg * genre_counts @ np.square(self.genre_factors).sum(axis=1)
+        )
+        biases = np.square(self.user_bias).sum() + np.square(self.item_bias).sum()
+        return float(self.reg * vectors + self.params.bias_reg * biases)
 
     def _rmse(self, ratings: Interactions) -> float:
         predicted = self.predict(ratings.users, ratings.items)

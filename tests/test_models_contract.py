@@ -1,0 +1,138 @@
+"""What every registered model must do, whatever its architecture (run against each one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from planted import (
+    FAST_PARAMS,
+    FINGERPRINT,
+    N_ITEMS,
+    N_USERS,
+    USERS_PER_GROUP,
+    Planted,
+    planted,
+    training_query,
+)
+
+from moviepick.errors import ModelError
+from moviepick.models.base import FitEvent, Query, Recommender
+from moviepick.models.registry import create_model, model_names
+from moviepick.store import load_model, save_model
+
+# Models that rank the same for everyone cannot find planted tastes; their own tests say what
+# they do instead.
+NOT_PERSONALISED = {"popularity": "ranks alike for everyone (see test_popularity.py)"}
+
+
+def fresh(name: str) -> Recommender:
+    model = create_model(name, **FAST_PARAMS.get(name, {}))
+    model.prepare(planted().catalog)
+    return model
+
+
+@pytest.fixture(scope="module", params=model_names())
+def fitted(request: pytest.FixtureRequest) -> Recommender:
+    model = fresh(request.param)
+    model.fit(planted().train)
+    return model
+
+
+def skip_unless_personalised(model: Recommender) -> None:
+    if model.name in NOT_PERSONALISED:
+        pytest.skip(f"{model.name} {NOT_PERSONALISED[model.name]}")
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_fit_reports_numbered_events_up_to_the_total(name: str) -> None:
+    events: list[FitEvent] = []
+    fresh(name).fit(
+        planted().train, valid=planted().train.select(slice(0, 20)), progress=events.append
+    )
+    steps = [event.step for event in events]
+    assert steps and steps == sorted(set(steps)) and steps[-1] == events[-1].total
+    assert all(event.elapsed >= 0 for event in events)
+
+
+def test_a_new_person_like_a_group_gets_that_groups_movies(fitted: Recommender) -> None:
+    skip_unless_personalised(fitted)
+    block = Planted.block_of(0)
+    liked, disliked = block[:6], Planted.block_of(USERS_PER_GROUP)[0]
+    ratings = {**dict.fromkeys(liked.tolist(), 5.0), int(disliked): 1.0}
+    ranked = fitted.recommend(Query(ratings=ratings, sequence=[*liked.tolist(), int(disliked)]), 4)
+    assert set(ranked.items.tolist()) <= set(block.tolist())
+
+
+def test_held_out_movies_rank_among_a_users_own_block(fitted: Recommender) -> None:
+    skip_unless_personalised(fitted)
+    data = planted()
+    users = np.arange(2 * USERS_PER_GROUP)
+    scores = fitted.score_users(users, data.train).astype(np.float64)
+    scores[data.train.users, data.train.items] = -np.inf
+    held_scores = scores[users, data.held_out]
+    unseen_in_block = [
+        np.isin(Planted.block_of(user), data.train.items[data.train.users == user], invert=True)
+        for user in users
+    ]
+    # the held-out movie beats every unseen movie outside the user's block
+    rank = (scores > held_scores[:, None]).sum(axis=1)
+    within_block = rank < np.array([mask.sum() for mask in unseen_in_block])
+    assert within_block.mean() >= 0.9
+
+
+def test_batch_scores_equal_single_query_scores(fitted: Recommender) -> None:
+    train = planted().train
+    users = np.array([0, 3, USERS_PER_GROUP + 1, N_USERS - 1])
+    batch = fitted.score_users(users, train)
+    single = np.vstack([fitted.score_query(training_query(train, user)) for user in users])
+    assert batch.shape == (len(users), N_ITEMS)
+    np.testing.assert_allclose(batch, single, rtol=1e-4, atol=1e-4)
+
+
+def test_an_empty_query_scores_every_movie(fitted: Recommender) -> None:
+    scores = fitted.score_query(Query())
+    assert scores.shape == (N_ITEMS,) and np.isfinite(scores).all()
+    assert len(fitted.recommend(Query(), 5)) == 5
+
+
+def test_unknown_movies_in_a_query_are_ignored(fitted: Recommender) -> None:
+    query = training_query(planted().train, 0)
+    noisy = Query(
+        ratings={**query.ratings, N_ITEMS + 3: 5.0, -1: 1.0},
+        sequence=[*query.sequence, N_ITEMS + 3],
+    )
+    np.testing.assert_allclose(fitted.score_query(noisy), fitted.score_query(query), rtol=1e-5)
+
+
+def test_recommendations_skip_seen_and_excluded_movies(fitted: Recommender) -> None:
+    query = Query(ratings={0: 5.0, 1: 4.0}, sequence=[2], exclude=frozenset({3, 4}))
+    ranked = fitted.recommend(query, N_ITEMS)
+    assert not set(ranked.items.tolist()) & {0, 1, 2, 3, 4}
+    assert len(ranked) == N_ITEMS - 5
+    assert np.all(np.diff(ranked.scores) <= 0)
+
+
+def test_a_saved_model_loads_with_identical_scores(fitted: Recommender, tmp_path) -> None:
+    save_model(fitted, tmp_path / "model", dataset="planted", fingerprint=FINGERPRINT)
+    loaded = load_model(tmp_path / "model", FINGERPRINT)
+    assert type(loaded) is type(fitted) and loaded.n_items == fitted.n_items
+    query = training_query(planted().train, 1)
+    np.testing.assert_array_equal(loaded.score_query(query), fitted.score_query(query))
+    np.testing.assert_array_equal(loaded.score_query(Query()), fitted.score_query(Query()))
+
+
+def test_loading_for_another_dataset_is_refused(fitted: Recommender, tmp_path) -> None:
+    save_model(fitted, tmp_path / "model", dataset="planted", fingerprint=FINGERPRINT)
+    with pytest.raises(ModelError, match="retrain"):
+        load_model(tmp_path / "model", "planted:other")
+
+
+def test_predicted_stars_stay_on_the_scale_for_cold_users_and_movies(fitted: Recommender) -> None:
+    if not fitted.predicts_ratings:
+        pytest.skip(f"{fitted.name} does not predict ratings")
+    cold_user, cold_items = N_USERS - 1, Planted.cold_items()
+    users = np.array([0, cold_user, cold_user, 0])
+    items = np.array([*cold_items, 0, 1])
+    predicted = fitted.predict(users, items)
+    assert predicted.shape == (4,)
+    assert np.all((predicted >= 1.0) & (predicted <= 5.0))
