@@ -49,6 +49,8 @@ TAB_TABLES = {"recommendations": "#picks", "my-ratings": "#mine"}  # the table o
 
 
 class PickerScreen(Screen[None]):
+    # Leaving the search box is a priority binding: the app runs it as it reads the key, before
+    # it routes the next one, so in a burst ("matrx↓5") the "5" rates instead of being typed.
     BINDINGS = [
         Binding(
             "slash",
@@ -72,10 +74,11 @@ class PickerScreen(Screen[None]):
             tooltip="Show the movies you rated, to change or remove a rating",
         ),
         Binding(
-            "down,escape",
+            "down,enter,escape",
             "leave_search",
             "Results",
             key_display="↓",
+            priority=True,
             id="leave-search",
             tooltip="From the search box to its results",
         ),
@@ -207,10 +210,6 @@ class PickerScreen(Screen[None]):
     def _search_changed(self, event: Input.Changed) -> None:
         self._show_results(event.value)
 
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.action_leave_search()
-
     def on_movie_table_rated(self, message: MovieTable.Rated) -> None:
         if self.picker is None:
             return
@@ -243,15 +242,16 @@ class PickerScreen(Screen[None]):
             return not in_search
         return True
 
+    # set_focus moves the focus at once; widget.focus() would wait for the message queue.
     def action_leave_search(self) -> None:
-        self.query_one("#results", MovieTable).focus()
+        self.set_focus(self.query_one("#results", MovieTable))
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_show_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
-        self.query_one(TAB_TABLES[pane], MovieTable).focus()
+        self.set_focus(self.query_one(TAB_TABLES[pane], MovieTable))
 
     def _show_results(self, text: str) -> None:
         if self.picker is None or self.finder is None:
