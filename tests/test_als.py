@@ -9,7 +9,7 @@ from planted import BLOCK, N_ITEMS, Planted, planted, training_query
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.evaluation.metrics import rmse
-from moviepick.models.als import ALS, REG_PATH, SELECTION_STEPS
+from moviepick.models.als import ALS, REG_PATH, SELECTION_STEPS, SWEEPS_PER_REG
 from moviepick.models.base import FitEvent, Query
 from moviepick.models.registry import create_model
 
@@ -40,9 +40,12 @@ def test_every_iteration_lowers_the_regularised_loss() -> None:
 
 def test_without_a_reg_one_is_chosen_on_held_out_ratings_and_kept() -> None:
     model, events = fitted(iters=4)
-    selection = [event for event in events if "selection RMSE" in event.metrics]
-    assert [event.step for event in selection][-1] == SELECTION_STEPS
-    assert events[-1].step == events[-1].total == SELECTION_STEPS + 4
+    selection = [event.step for event in events if "selection RMSE" in event.metrics]
+    assert selection == list(range(SWEEPS_PER_REG, selection[-1] + 1, SWEEPS_PER_REG))
+    assert selection[-1] <= SELECTION_STEPS
+    fitting = [event.step for event in events if "train RMSE" in event.metrics]
+    assert fitting == list(range(SELECTION_STEPS + 1, SELECTION_STEPS + 5))
+    assert events[-1].total == SELECTION_STEPS + 4
     assert min(REG_PATH) <= model.reg <= max(REG_PATH)
     restored = ALS(iters=4)
     restored.set_state(model.get_state())

@@ -123,7 +123,9 @@ class ALS(Recommender):
         """The ``reg`` with the lowest RMSE on a held-out share of ``train``.
 
         Walks :data:`REG_PATH` from strong to weak regularisation, a few sweeps per value, each
-        warm-started from the last, then refines between the best value and its neighbours.
+        warm-started from the last, until the error has risen twice past its minimum; then
+        refines between the best value and its neighbours. When it stops early, the next
+        progress step jumps to the start of the fit proper.
         The optimum falls as the data grows (and moves with ``factors``), so a fixed default
         that suits ml-100k would over-regularise the large data sets.
         """
@@ -132,14 +134,16 @@ class ALS(Recommender):
         if len(checking) == 0 or len(fitting) == 0:
             return REG_PATH[len(REG_PATH) // 2]
         self._initialise(fitting)
-        errors = []
+        errors: list[float] = []
         for index, reg in enumerate(REG_PATH):
             self.reg = reg
             for _ in range(SWEEPS_PER_REG):
                 self._sweep(fitting, genre_pairs)
             errors.append(self._rmse(checking))
             report((index + 1) * SWEEPS_PER_REG, {"reg": reg, "selection RMSE": errors[-1]})
-        return _refined_minimum(REG_PATH, errors)
+            if index - int(np.argmin(errors)) >= 2:  # past the minimum: the error only rises
+                break
+        return _refined_minimum(REG_PATH[: len(errors)], errors)
 
     def _penalty(self, train: Interactions) -> float:
         """The regularisation term of the objective, which every step decreases with the error."""
