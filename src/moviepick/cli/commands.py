@@ -51,20 +51,43 @@ def train(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from moviepick.evaluation.rating import evaluate_rating
+    from moviepick.evaluation.rating import FoldEvent, evaluate_rating
 
     dataset = open_dataset(args.data)
     results = []
     for name in args.models:
         with render.fit_progress(f"{name} {args.protocol}", quiet=args.json) as report:
-            results.append(evaluate_rating(name, dataset, args.protocol, progress=report))
-    records = [result.as_record() for result in results]
+
+            def on_fold(event: FoldEvent) -> None:
+                report(event.event, f"fold {event.fold}/{event.folds}")
+
+            results.append(evaluate_rating(name, dataset, args.protocol, progress=on_fold))
+    records = [
+        {
+            "model": r.model,
+            "RMSE": r.rmse,
+            "MAE": r.mae,
+            "fit seconds": r.fit_seconds,
+            "folds": len(r.folds),
+        }
+        for r in results
+    ]
     if args.json:
-        render.print_json(records)
+        render.print_json(
+            [
+                {
+                    **record,
+                    "dataset": dataset.name,
+                    "protocol": args.protocol,
+                    "per fold": [vars(fold) for fold in result.folds],
+                }
+                for record, result in zip(records, results, strict=True)
+            ]
+        )
         return 0
-    columns = list(records[0])
-    title = f"{args.protocol} on {dataset.name} (seed {results[0].seed})"
-    render.console.print(render.table(title, columns, [list(r.values()) for r in records]))
+    title = f"{args.protocol} on {dataset.name}, mean of {len(results[0].folds)} fold(s)"
+    rows = [list(record.values()) for record in sorted(records, key=lambda r: r["RMSE"])]
+    render.console.print(render.table(title, list(records[0]), rows))
     return 0
 
 
@@ -106,7 +129,7 @@ def recommend(args: argparse.Namespace) -> int:
         (
             str(rank),
             catalog.titles[pick.item],
-            catalog.year(pick.item),
+            str(catalog.year(pick.item) or "–"),
             ", ".join(catalog.genres_of(pick.item)),
             pick.score,
         )

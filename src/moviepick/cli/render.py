@@ -40,7 +40,7 @@ def format_metrics(metrics: Mapping[str, float]) -> str:
 
 @contextmanager
 def fit_progress(description: str, quiet: bool = False) -> Iterator[Any]:
-    """A progress bar fed with ``FitEvent``s; yields the callback to pass to ``fit``."""
+    """A progress bar fed with ``FitEvent``s; yields ``report(event, stage="")``."""
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -52,9 +52,13 @@ def fit_progress(description: str, quiet: bool = False) -> Iterator[Any]:
     )
     task = progress.add_task(description, total=None, metrics="")
 
-    def report(event: FitEvent) -> None:
+    def report(event: FitEvent, stage: str = "") -> None:
         progress.update(
-            task, completed=event.step, total=event.total, metrics=format_metrics(event.metrics)
+            task,
+            description=f"{description} {stage}".rstrip(),
+            completed=event.step,
+            total=event.total,
+            metrics=format_metrics(event.metrics),
         )
 
     with progress:
