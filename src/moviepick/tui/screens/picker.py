@@ -49,13 +49,16 @@ TAB_TABLES = {"recommendations": "#picks", "my-ratings": "#mine"}  # the table o
 
 
 class PickerScreen(Screen[None]):
-    # Leaving the search box is a priority binding: the app runs it as it reads the key, before
-    # it routes the next one, so in a burst ("matrx↓5") the "5" rates instead of being typed.
+    # Moving into and out of the search box are priority bindings: the app runs them as it
+    # reads the key, before it routes the next one. Keys come in bursts when the event loop
+    # lags (while a model trains), and the next key must go where the focus moved: in "↓5"
+    # the "5" rates rather than being typed, in "/quiz" the "q" is typed rather than quitting.
     BINDINGS = [
         Binding(
             "slash",
             "focus_search",
             "Search",
+            priority=True,
             id="focus-search",
             tooltip="Back to the search box",
         ),
@@ -100,13 +103,13 @@ class PickerScreen(Screen[None]):
                 yield Input(
                     placeholder="Search by title, alias or year: typos are fine", id="search"
                 )
-                yield MovieTable([TITLE, YEAR, GENRES, RATING_COUNT, YOURS], id="results")
+                yield MovieTable([TITLE, YEAR, RATING_COUNT, YOURS], id="results")
             with TabbedContent(id="side"):
                 with TabPane("Recommendations", id="recommendations"):
                     yield Label(id="picks-hint")
                     yield MovieTable([RANK, TITLE, YEAR, GENRES], id="picks")
                 with TabPane("My ratings", id="my-ratings"):
-                    yield MovieTable([TITLE, YEAR, YOURS], id="mine")
+                    yield MovieTable([TITLE, YEAR, GENRES, YOURS], id="mine")
         yield TaskProgress(id="progress")
         yield Footer()
 
@@ -176,7 +179,7 @@ class PickerScreen(Screen[None]):
         self._reload_ratings()
         self._show_results(self.query_one("#search", Input).value)
         self.query_one(TaskProgress).report("Preparing the model…")
-        self._hint("Preparing the model: picks appear when it is ready.")
+        self._hint("Picks appear once the model is ready.")
         self.prepare_model(message.picker)
 
     def on_train_progress(self, message: TrainProgress) -> None:
@@ -204,7 +207,7 @@ class PickerScreen(Screen[None]):
             count = len(self.my_stars)
             self._hint(f"Picked for you from your {count} rating{'s' * (count != 1)}.")
         else:
-            self._hint("Popular picks for now: rate movies you have seen (1-5) to make them yours.")
+            self._hint("Popular picks: rate movies you've seen (1-5)")
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

@@ -1,0 +1,267 @@
+"""Pilot tests of the app on a tiny MovieLens folder: search, rate, recommend, restart, keys."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import zipfile
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Button, Input
+from tui_support import (
+    SCI_FI,
+    install_model,
+    my_ratings,
+    picker_screen,
+    settle,
+    table,
+    tiny_app,
+    titles,
+    train_tiny_model,
+    write_tiny_movielens,
+)
+
+from moviepick import paths
+from moviepick.tui.messages import TrainProgress
+from moviepick.tui.screens.help import HelpScreen
+from moviepick.tui.screens.no_dataset import NoDatasetScreen
+from moviepick.tui.screens.picker import PickerScreen
+from moviepick.tui.widgets.movie_table import MovieTable
+
+SIZE = (120, 35)
+SCI_FI_TITLES = {"The Matrix", "Alien", "Blade Runner", "The Terminator", "Star Wars", "Solaris"}
+SCI_FI_TITLES |= {"Gattaca", "Seven"}
+assert len(SCI_FI_TITLES) == len(SCI_FI)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The tiny folder and a model trained on it once, so most tests need not train."""
+    folder = write_tiny_movielens(tmp_path_factory.mktemp("data") / "ml-tiny")
+    return folder, train_tiny_model(folder, tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture
+def data(tiny: tuple[Path, Path], moviepick_home: Path) -> Path:
+    folder, model = tiny
+    install_model(model)
+    return folder
+
+
+async def test_first_start_trains_the_model_with_progress_and_saves_it(tmp_path: Path):
+    data = write_tiny_movielens(tmp_path / "ml-tiny")
+    seen: list[TrainProgress] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, TrainProgress):
+            seen.append(message)
+
+    async with tiny_app(data).run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        assert seen
+        assert seen[-1].event.step == seen[-1].event.total
+        assert (paths.models_dir() / "als-ml-tiny" / "config.json").is_file()
+        assert "als-ml-tiny" in picker_screen(pilot).sub_title
+        assert len(titles(pilot, "picks")) == 16
+
+
+async def test_typing_a_query_shows_matching_movies(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"matrx")
+        assert titles(pilot, "results")[0] == "The Matrix"
+        await pilot.press("ctrl+a", "ctrl+k", *"se7en")
+        assert titles(pilot, "results")[0] == "Seven"
+
+
+async def test_digits_rate_and_shift_digits_give_half_stars(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"matrx", "down", "5")
+        assert my_ratings(pilot) == {"The Matrix": 5.0}
+        await pilot.press("dollar_sign")
+        assert my_ratings(pilot) == {"The Matrix": 3.5}
+        results = table(pilot, "results")
+        assert results.get_cell("0", "yours").plain == "★★★½"
+        assert titles(pilot, "mine") == ["The Matrix"]
+
+
+async def test_zero_and_delete_remove_a_rating_also_from_my_ratings(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"alien", "down", "4", "0")
+        assert my_ratings(pilot) == {}
+        await pilot.press("4", "m")
+        assert table(pilot, "mine").has_focus
+        await pilot.press("delete")
+        assert my_ratings(pilot) == {}
+        assert titles(pilot, "mine") == []
+
+
+async def test_recommendations_follow_the_ratings(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = titles(pilot, "picks")
+        assert len(before) == 16
+        for query, key in [("matrx", "5"), ("alien", "5"), ("blade", "5"), ("titanic", "1")]:
+            await pilot.press("slash", "ctrl+a", "ctrl+k", *query, "down", key)
+        await settle(pilot)
+        after = titles(pilot, "picks")
+        assert after != before
+        assert not {"The Matrix", "Alien", "Blade Runner", "Titanic"} & set(after)
+        assert set(after[:4]) <= SCI_FI_TITLES
+
+
+async def test_ratings_and_recommendations_survive_a_restart(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"casablanca", "down", "number_sign")
+        await settle(pilot)
+        trained = picker_screen(pilot).picker.model_info
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert my_ratings(pilot) == {"Casablanca": 2.5}
+        assert titles(pilot, "mine") == ["Casablanca"]
+        assert picker_screen(pilot).picker.model_info == trained
+        assert "Casablanca" not in titles(pilot, "picks")
+        assert len(titles(pilot, "picks")) == 15
+
+
+async def test_escape_leaves_the_search_box_and_slash_returns(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = picker_screen(pilot).query_one("#search", Input)
+        assert search.has_focus
+        await pilot.press("escape")
+        assert table(pilot, "results").has_focus
+        await pilot.press("slash")
+        assert search.has_focus
+        assert search.value == ""
+
+
+async def test_keys_in_a_burst_follow_the_focus(data: Path):
+    rated: list[MovieTable.Rated] = []
+
+    def hook(message: object) -> None:
+        # Called at every widget a message bubbles through: keep each message once.
+        if isinstance(message, MovieTable.Rated) and all(message is not m for m in rated):
+            rated.append(message)
+
+    async with tiny_app(data).run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        await pilot.press(*"matrx")
+        # Keys queued together, as when typed during a lag: each acts where the one before
+        # moved the focus ("5" rates The Matrix in the results, "0" removes it in My ratings,
+        # "q" after "/" is typed, and replaces the selected query).
+        bursts = [
+            [("down", None), ("5", "5")],
+            [("m", "m"), ("0", "0")],
+            [("slash", "/"), ("q", "q"), ("u", "u")],
+        ]
+        for burst in bursts:
+            for key, character in burst:
+                pilot.app.post_message(events.Key(key, character))
+            await pilot.pause()
+        assert [(m.table.id, m.stars) for m in rated] == [("results", 5.0), ("mine", None)]
+        assert picker_screen(pilot).query_one("#search", Input).value == "qu"
+        assert pilot.app.return_code is None
+
+
+async def test_help_opens_and_closes(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("down", "question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert not isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_q_types_in_the_search_box_and_quits_elsewhere(data: Path):
+    app = tiny_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"quiz", "question_mark")
+        assert picker_screen(pilot).query_one("#search", Input).value == "quiz?"
+        assert app.return_code is None
+        await pilot.press("escape", "q")
+        assert app.return_code == 0
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output clean."""
+
+
+@pytest.fixture
+def grouplens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A local stand-in for GroupLens that serves the tiny folder as ml-latest-small.zip."""
+    folder = write_tiny_movielens(tmp_path / "ml-latest-small")
+    site = tmp_path / "site"
+    site.mkdir()
+    archive = site / "ml-latest-small.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in sorted(folder.iterdir()):
+            zipped.write(file, f"ml-latest-small/{file.name}")
+    digest = hashlib.md5(archive.read_bytes()).hexdigest()
+    (site / "ml-latest-small.zip.md5").write_text(f"MD5 (ml-latest-small.zip) = {digest}\n")
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("MOVIEPICK_DOWNLOAD_URL", f"http://127.0.0.1:{server.server_port}")
+    yield
+    server.shutdown()
+    server.server_close()
+
+
+async def test_no_dataset_screen_says_why_and_quits():
+    app = tiny_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NoDatasetScreen)
+        assert "no MovieLens dataset found" in str(app.screen.query_one("#reason").render())
+        await pilot.click("#quit")
+        assert app.return_code == 0
+
+
+async def test_download_from_the_no_dataset_screen_opens_the_app(grouplens: None):
+    app = tiny_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#download")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"matrx")
+        assert titles(pilot, "results")[0] == "The Matrix"
+        assert len(titles(pilot, "picks")) == 16
+
+
+async def test_a_failed_download_can_be_tried_again(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MOVIEPICK_DOWNLOAD_URL", "http://127.0.0.1:9")
+    app = tiny_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#download")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, NoDatasetScreen)
+        assert not app.screen.query_one("#download", Button).disabled
+
+
+async def test_rating_a_pick_keeps_the_cursor_on_its_row(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "r", "down")
+        rated = titles(pilot, "picks")[1]
+        await pilot.press("4")
+        await settle(pilot)
+        picks = table(pilot, "picks")
+        assert picks.has_focus
+        assert picks.cursor_row == 1
+        assert rated not in titles(pilot, "picks")
