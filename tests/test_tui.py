@@ -91,6 +91,17 @@ async def test_digits_rate_and_shift_digits_give_half_stars(data: Path):
         assert titles(pilot, "mine") == ["The Matrix"]
 
 
+async def test_half_stars_are_off_on_a_whole_star_dataset(tmp_path: Path):
+    data = write_tiny_movielens(tmp_path / "ml-whole", half_stars=False)
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert picker_screen(pilot).picker.dataset.rating_step == 1.0
+        await pilot.press(*"matrx", "down", "dollar_sign")
+        assert my_ratings(pilot) == {}
+        await pilot.press("4")
+        assert my_ratings(pilot) == {"The Matrix": 4.0}
+
+
 async def test_zero_and_delete_remove_a_rating_also_from_my_ratings(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -42,7 +42,7 @@ ROMANCE = [
 SCI_FI_IDS = {movie_id for movie_id, _, _ in SCI_FI}
 
 
-def write_tiny_movielens(folder: Path, seed: int = 0) -> Path:
+def write_tiny_movielens(folder: Path, seed: int = 0, half_stars: bool = True) -> Path:
     """An ml-latest-small style folder: 40 users, half love sci-fi, half love romance."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,9 @@ def write_tiny_movielens(folder: Path, seed: int = 0) -> Path:
             if rng.random() < 0.3:
                 continue
             liked = (movie_id in SCI_FI_IDS) == loves_sci_fi
-            stars = rng.choice([4.0, 4.5, 5.0]) if liked else rng.choice([1.0, 1.5, 2.0])
+            stars = rng.choice([4.0, 4.5, 5.0] if liked else [1.0, 1.5, 2.0])
+            if not half_stars:
+                stars = float(np.ceil(stars))
             rows.append([user, movie_id, stars, 1_000_000_000 + len(rows)])
     with (folder / "ratings.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Label, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from moviepick.config import Config
+from moviepick.errors import MoviepickError
 from moviepick.tui.messages import (
     DatasetLoaded,
     DatasetMissing,
@@ -46,6 +47,11 @@ if TYPE_CHECKING:
 PICKS = 20
 SEARCH_RESULTS = 100
 TAB_TABLES = {"recommendations": "#picks", "my-ratings": "#mine"}  # the table of each side tab
+FAILURE_TITLES = {  # worker group -> the title of the notification when it fails
+    "load": "Could not open the dataset",
+    "model": "No model, so no picks",
+    "recommend": "Could not recommend",
+}
 
 
 class PickerScreen(Screen[None]):
@@ -207,7 +213,7 @@ class PickerScreen(Screen[None]):
             count = len(self.my_stars)
             self._hint(f"Picked for you from your {count} rating{'s' * (count != 1)}.")
         else:
-            self._hint("Popular picks: rate movies you've seen (1-5)")
+            self._hint("Popular picks: rate movies you have seen (1-5).")
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -216,10 +222,14 @@ class PickerScreen(Screen[None]):
     def on_movie_table_rated(self, message: MovieTable.Rated) -> None:
         if self.picker is None:
             return
-        if message.stars is None:
-            self.picker.unrate(message.item)
-        else:
-            self.picker.rate(message.item, message.stars)
+        try:
+            if message.stars is None:
+                self.picker.unrate(message.item)
+            else:
+                self.picker.rate(message.item, message.stars)
+        except MoviepickError as error:
+            self.notify(str(error), title="Rating not saved", severity="error", timeout=15)
+            return
         self._reload_ratings()
         if self.model_ready:
             self.recommend(self.picker)
@@ -229,10 +239,10 @@ class PickerScreen(Screen[None]):
             return
         self.query_one(TaskProgress).done()
         if event.worker.group == "model":
-            self._hint("No model: picks are not available.")
+            self._hint("No model, so no picks.")
         self.notify(
             error_text(event.worker.error),
-            title=f"moviepick could not {event.worker.group}",
+            title=FAILURE_TITLES[event.worker.group],
             severity="error",
             timeout=15,
         )
