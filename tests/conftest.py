@@ -21,11 +21,18 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def moviepick_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def moviepick_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own home so nothing touches the real user folders."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MOVIEPICK_HOME", str(home))
-    for variable in ("MOVIEPICK_DATA", "MOVIEPICK_DATA_DIR", "MOVIEPICK_CACHE_DIR",
-                     "MOVIEPICK_CONFIG_DIR", "MOVIEPICK_DOWNLOAD_URL"):
+    for variable in (
+        "MOVIEPICK_DATA",
+        "MOVIEPICK_DATA_DIR",
+        "MOVIEPICK_CACHE_DIR",
+        "MOVIEPICK_CONFIG_DIR",
+        "MOVIEPICK_DOWNLOAD_URL",
+    ):
         monkeypatch.delenv(variable, raising=False)
     return home
