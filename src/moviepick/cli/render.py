@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,7 +39,24 @@ def format_metrics(metrics: Mapping[str, float]) -> str:
 
 
 @contextmanager
-def fit_progress(description: str, quiet: bool = False) -> Iterator[Any]:
+def _bar(progress: Progress, description: str, **fields: Any) -> Iterator[Callable[..., None]]:
+    """Yields ``update(**task_fields)`` for one task. The bar appears with the first update, so
+    work that ends before any (a saved model loaded, an early error) draws nothing."""
+    task = progress.add_task(description, total=None, **fields)
+
+    def update(**changes: Any) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, **changes)
+
+    try:
+        yield update
+    finally:
+        progress.stop()
+
+
+@contextmanager
+def fit_progress(description: str, quiet: bool = False) -> Iterator[Callable[..., None]]:
     """A progress bar fed with ``FitEvent``s; yields ``report(event, stage="")``."""
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -50,23 +67,21 @@ def fit_progress(description: str, quiet: bool = False) -> Iterator[Any]:
         console=errors,
         disable=quiet,
     )
-    task = progress.add_task(description, total=None, metrics="")
+    with _bar(progress, description, metrics="") as update:
 
-    def report(event: FitEvent, stage: str = "") -> None:
-        progress.update(
-            task,
-            description=f"{description} {stage}".rstrip(),
-            completed=event.step,
-            total=event.total,
-            metrics=format_metrics(event.metrics),
-        )
+        def report(event: FitEvent, stage: str = "") -> None:
+            update(
+                description=f"{description} {stage}".rstrip(),
+                completed=event.step,
+                total=event.total,
+                metrics=format_metrics(event.metrics),
+            )
 
-    with progress:
         yield report
 
 
 @contextmanager
-def download_progress(name: str) -> Iterator[Any]:
+def download_progress(name: str) -> Iterator[Callable[[int, int | None], None]]:
     """A byte progress bar; yields a ``(done, total)`` callback."""
     progress = Progress(
         TextColumn(f"[bold]{name}"),
@@ -77,12 +92,11 @@ def download_progress(name: str) -> Iterator[Any]:
         TimeRemainingColumn(),
         console=errors,
     )
-    task = progress.add_task(name, total=None)
+    with _bar(progress, name) as update:
 
-    def report(done: int, total: int | None) -> None:
-        progress.update(task, completed=done, total=total)
+        def report(done: int, total: int | None) -> None:
+            update(completed=done, total=total)
 
-    with progress:
         yield report
 
 

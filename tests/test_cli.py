@@ -1,0 +1,150 @@
+"""The headless commands, driven through ``main`` as a script would."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from tui_support import SCI_FI_IDS, write_tiny_movielens
+
+from moviepick.cli import main
+from moviepick.profile import Profile
+
+FAST_ALS = ["--factors", "4", "--iters", "3", "--reg", "0.1"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return write_tiny_movielens(tmp_path_factory.mktemp("data") / "tiny")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("moviepick: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_data_info_as_json(capsys, tiny):
+    code, out, _ = run(capsys, "data", "info", "--data", str(tiny), "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["n_movies"] == 16 and summary["n_users"] == 40
+
+
+def test_train_saves_a_model_and_lists_it(capsys, tiny):
+    code, out, _ = run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS, "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["name"] == "als-tiny"
+    assert result["params"]["factors"] == 4
+    assert {"train RMSE", "valid RMSE", "fit seconds"} <= set(result["metrics"])
+    code, out, _ = run(capsys, "models", "list", "--json")
+    assert [model["name"] for model in json.loads(out)] == ["als-tiny"]
+
+
+def test_recommend_rates_then_recommends_from_the_saved_ratings(capsys, tiny):
+    run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS)
+    rates = ["--rate", "The Matrix=5", "--rate", "Alien (1979)=4.5", "--rate", "titanic=1"]
+    code, out, _ = run(capsys, "recommend", "--data", str(tiny), "-n", "4", *rates, "--json")
+    assert code == 0
+    picks = json.loads(out)
+    assert len(picks) == 4
+    assert {pick["movieId"] for pick in picks} <= SCI_FI_IDS - {1, 2}
+    with Profile() as profile:
+        assert {entry.title: entry.stars for entry in profile.ratings()} == {
+            "The Matrix": 5.0,
+            "Alien": 4.5,
+            "Titanic": 1.0,
+        }
+
+
+def test_a_profile_entry_missing_from_the_dataset_is_named_and_skipped(capsys, tiny):
+    with Profile() as profile:
+        profile.set_rating(999999, "A Film Nobody Has", 1990, 4.0)
+        profile.set_rating(1, "The Matrix", 1999, 5.0)
+    run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS)
+    code, out, err = run(capsys, "recommend", "--data", str(tiny), "-n", "3")
+    assert code == 0
+    assert "not in tiny, ignored: A Film Nobody Has (1990)" in " ".join(err.split())
+    assert "Recommended by als-tiny" in out
+
+
+def test_a_model_trained_on_other_data_is_refused(capsys, tmp_path, tiny):
+    other = write_tiny_movielens(tmp_path / "other", seed=1)
+    run(capsys, "train", "als", "--data", str(other), *FAST_ALS, "--name", "mine")
+    code, _, err = run(capsys, "recommend", "--data", str(tiny), "--model", "mine")
+    assert_one_line_error(code, err, "model 'mine' was trained on other", "retrain")
+
+
+def test_evaluate_rating_protocol_as_json(capsys, tiny):
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        "popularity",
+        "--protocol",
+        "rating-90-10",
+        "--data",
+        str(tiny),
+        "--json",
+    )
+    assert code == 0
+    [record] = json.loads(out)
+    assert record["model"] == "popularity" and record["protocol"] == "rating-90-10"
+    assert 0 < record["RMSE"] < 3 and 0 < record["MAE"] <= record["RMSE"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (["data", "info", "--data", "/no/such/place"], ["no such file or folder"]),
+        (["data", "info"], ["no MovieLens dataset found", "moviepick data download"]),
+        (["evaluate", "als", "--protocol", "ml100k-folds"], ["ml-100k"]),
+        (["recommend", "--rate", "The Matrix"], ["--rate wants TITLE=STARS"]),
+        (["recommend", "--rate", "The Matrix=6"], ["half steps"]),
+        (["recommend", "--rate", "qqqqzzzzxxxx=4"], ["no movie in tiny matches"]),
+        (["recommend", "--model", "no-such-model"], ["unknown model"]),
+    ],
+)
+def test_user_mistakes_about_data_are_one_line_errors(capsys, tiny, argv, fragments):
+    if argv[0] != "data":
+        argv = [*argv, "--data", str(tiny)]
+    code, _, err = run(capsys, *argv)
+    assert_one_line_error(code, err, *fragments)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (["data", "download", "ml-nothing"], ["unknown dataset ml-nothing"]),
+        (["models", "delete", "ghost"], ["no saved model named 'ghost'"]),
+    ],
+)
+def test_user_mistakes_about_names_are_one_line_errors(capsys, argv, fragments):
+    code, _, err = run(capsys, *argv)
+    assert_one_line_error(code, err, *fragments)
+
+
+def test_download_without_network_names_the_alternative(capsys, monkeypatch):
+    monkeypatch.setenv("MOVIEPICK_DOWNLOAD_URL", "http://127.0.0.1:9")
+    code, _, err = run(capsys, "data", "download", "ml-100k")
+    assert code == 1
+    assert "--data PATH" in err and "Traceback" not in err
+
+
+def test_the_installed_script_prints_no_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "moviepick", "data", "info", "--data", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("moviepick: error: no such file or folder")
+    assert "Traceback" not in result.stderr
