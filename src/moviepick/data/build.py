@@ -8,24 +8,12 @@ from moviepick.data.catalog import Catalog
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.data.movielens import MovieTable, RatingTable, read_movies, read_ratings
+from moviepick.data.registry import registry
 from moviepick.data.sources import MovieLensFiles
 from moviepick.data.titles import parse_title
 
-# Folder names GroupLens gives its zips' contents, and the variant each holds.
-_FOLDER_VARIANTS = {
-    "ml-100k": "ml-100k",
-    "ml-1m": "ml-1m",
-    "ml-10m": "ml-10m",
-    "ml-10m100k": "ml-10m",
-    "ml-20m": "ml-20m",
-    "ml-25m": "ml-25m",
-    "ml-32m": "ml-32m",
-    "ml-latest": "ml-latest",
-    "ml-latest-small": "ml-latest-small",
-}
-# Fixed-size CSV variants by their exact rating counts; ml-latest-small changes per build.
-_CSV_SIZES = {20_000_263: "ml-20m", 25_000_095: "ml-25m", 32_000_204: "ml-32m"}
-_LATEST_SMALL_RATINGS = range(90_000, 110_001)
+# A rebuilt variant (ml-latest-small, ml-latest) is recognised within this share of its usual size.
+_APPROX_SIZE_SHARE = 0.1
 # An id lookup table is used instead of a sort when ids stay below this (or 4x the row count).
 _TABLE_LIMIT = 1 << 22
 
@@ -56,19 +44,28 @@ def build_dataset(files: MovieLensFiles) -> Dataset:
 
 
 def variant_name(files: MovieLensFiles, ratings: RatingTable, half_stars: bool) -> str:
-    """The variant ("ml-100k", "ml-1m", ...): from the layout, the folder name, then the size."""
+    """The registry variant ("ml-100k", "ml-1m", ...): from the layout, the folder name, then
+    the number of ratings; else the folder's own name."""
     if files.layout == "100k":
         return "ml-100k"
-    folder = files.folder_name
-    if folder.lower() in _FOLDER_VARIANTS:
-        return _FOLDER_VARIANTS[folder.lower()]
+    specs = registry().values()
+    folder = files.folder_name.lower()
+    for spec in specs:
+        if folder in (spec.name, spec.folder.lower()):
+            return spec.name
     if files.layout == "dat":
         return "ml-10m" if half_stars else "ml-1m"
-    if len(ratings) in _CSV_SIZES:
-        return _CSV_SIZES[len(ratings)]
-    if len(ratings) in _LATEST_SMALL_RATINGS:
-        return "ml-latest-small"
-    return folder
+    csv_specs = [spec for spec in specs if spec.layout == "csv"]
+    for spec in csv_specs:
+        if not spec.counts_approx and spec.ratings == len(ratings):
+            return spec.name
+    for spec in csv_specs:
+        if (
+            spec.counts_approx
+            and abs(len(ratings) - spec.ratings) <= _APPROX_SIZE_SHARE * spec.ratings
+        ):
+            return spec.name
+    return files.folder_name
 
 
 def build_catalog(movie_ids: np.ndarray, movies: MovieTable, interactions: Interactions) -> Catalog:
