@@ -36,3 +36,12 @@ def moviepick_home(
     ):
         monkeypatch.delenv(variable, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A tiny MovieLens folder with planted tastes and a model trained on it, once a session."""
+    from tui_support import train_tiny_model, write_tiny_movielens
+
+    folder = write_tiny_movielens(tmp_path_factory.mktemp("data") / "ml-tiny")
+    return folder, train_tiny_model(folder, tmp_path_factory.mktemp("models"))

@@ -22,7 +22,6 @@ from tui_support import (
     table,
     tiny_app,
     titles,
-    train_tiny_model,
     write_tiny_movielens,
 )
 
@@ -39,16 +38,9 @@ SCI_FI_TITLES |= {"Gattaca", "Seven"}
 assert len(SCI_FI_TITLES) == len(SCI_FI)
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The tiny folder and a model trained on it once, so most tests need not train."""
-    folder = write_tiny_movielens(tmp_path_factory.mktemp("data") / "ml-tiny")
-    return folder, train_tiny_model(folder, tmp_path_factory.mktemp("models"))
-
-
 @pytest.fixture
-def data(tiny: tuple[Path, Path], moviepick_home: Path) -> Path:
-    folder, model = tiny
+def data(tiny_trained: tuple[Path, Path], moviepick_home: Path) -> Path:
+    folder, model = tiny_trained
     install_model(model)
     return folder
 

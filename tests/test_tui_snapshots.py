@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import install_model, settle, tiny_app, train_tiny_model, write_tiny_movielens
+from tui_support import install_model, settle, tiny_app
 
 SIZE = (120, 35)
 
@@ -18,15 +18,9 @@ async def _steady(pilot: Pilot) -> None:
         search.cursor_blink = False
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = write_tiny_movielens(tmp_path_factory.mktemp("data") / "ml-tiny")
-    return folder, train_tiny_model(folder, tmp_path_factory.mktemp("models"))
-
-
 @pytest.fixture
-def data(tiny: tuple[Path, Path], moviepick_home: Path) -> Path:
-    folder, model = tiny
+def data(tiny_trained: tuple[Path, Path], moviepick_home: Path) -> Path:
+    folder, model = tiny_trained
     install_model(model)
     return folder
 
