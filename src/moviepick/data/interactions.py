@@ -46,6 +46,17 @@ class Interactions:
         matrix.sort_indices()
         return matrix
 
+    @cached_property
+    def _rows_by_user(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.users, kind="stable")
+        starts = np.searchsorted(self.users[order], np.arange(self.n_users + 1))
+        return order, starts
+
+    def user_rows(self, user: int) -> np.ndarray:
+        """Row positions of one user's interactions, in their original order."""
+        order, starts = self._rows_by_user
+        return order[starts[user] : starts[user + 1]]
+
     @property
     def global_mean(self) -> float:
         return float(self.ratings.mean()) if len(self) else 0.0

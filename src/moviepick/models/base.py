@@ -75,6 +75,16 @@ def top_n(scores: np.ndarray, n: int, exclude: frozenset[int] | set[int] = froze
     return Ranked(items, scores[items])
 
 
+def user_query(train: Interactions, user: int) -> Query:
+    """A training user as a new person: their ratings and their items oldest first."""
+    rows = train.user_rows(user)
+    order = rows[np.argsort(train.timestamps[rows], kind="stable")]
+    items = train.items[order].tolist()
+    return Query(
+        ratings=dict(zip(items, train.ratings[order].tolist(), strict=True)), sequence=items
+    )
+
+
 class Recommender(ABC):
     """Base class of every model.
 
@@ -128,16 +138,10 @@ class Recommender(ABC):
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Scores ``(len(users), n_items)`` for training users; ranks exactly like ``recommend``.
 
-        The default builds each user's query from ``train``; models override it where a batch is
-        faster.
+        The default scores each user's query from ``train``: their ratings, and their items in
+        time order as the sequence. Models override it where a batch is faster.
         """
-        matrix = train.by_user
-        rows = []
-        for user in users:
-            start, end = matrix.indptr[user], matrix.indptr[user + 1]
-            items, stars = matrix.indices[start:end].tolist(), matrix.data[start:end].tolist()
-            ratings = dict(zip(items, stars, strict=True))
-            rows.append(self.score_query(Query(ratings=ratings)))
+        rows = [self.score_query(user_query(train, user)) for user in users]
         return np.vstack(rows) if rows else np.empty((0, self.n_items), dtype=np.float32)
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
