@@ -49,7 +49,7 @@ def test_fit_reports_numbered_events_up_to_the_total(name: str) -> None:
     fresh(name).fit(
         planted().train, valid=planted().train.select(slice(0, 20)), progress=events.append
     )
-    steps = [event.step for event in events]
+    steps = [event.step for event in events if not event.heartbeat]
     assert steps and steps == sorted(set(steps)) and steps[-1] == events[-1].total
     assert all(event.elapsed >= 0 for event in events)
 

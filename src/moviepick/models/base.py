@@ -55,6 +55,9 @@ class FitEvent:
         default_factory=dict
     )  # e.g. {"train RMSE": .., "valid RMSE": ..}
     elapsed: float = 0.0  # seconds since fit started
+    # A tick between batches that repeats the last event: it gives the caller a chance to cancel
+    # (by raising) mid-epoch. Displays may show it like any event; curves should skip it.
+    heartbeat: bool = False
 
 
 Progress = Callable[[FitEvent], None]
