@@ -27,7 +27,9 @@ FINGERPRINT = "planted:0"
 
 # Fewer epochs for models whose defaults are sized for real data (torch models, say), so the
 # shared suite stays fast; models missing here are tested with their defaults.
-FAST_PARAMS: dict[str, dict[str, object]] = {}
+FAST_PARAMS: dict[str, dict[str, object]] = {
+    "neumf": {"epochs": 30, "dim": 8, "batch_size": 32, "lr": 0.01, "device": "cpu"},
+}
 
 
 @dataclass(frozen=True)

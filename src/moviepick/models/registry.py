@@ -8,6 +8,7 @@ from moviepick.models.base import Recommender
 _MODULES = {
     "popularity": ("moviepick.models.popularity", "Popularity"),
     "als": ("moviepick.models.als", "ALS"),
+    "neumf": ("moviepick.models.neumf", "NeuMF"),
 }
 
 

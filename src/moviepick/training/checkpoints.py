@@ -63,3 +63,11 @@ def load_checkpoint(path: Path, module: nn.Module, optimizer: torch.optim.Optimi
     except (OSError, RuntimeError, KeyError, TypeError, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ModelError(f"cannot resume from {path}: {reason}") from None
+
+
+def clear_checkpoints(directory: Path) -> None:
+    """Remove the ``epoch-N.pt`` files of an earlier run, so the latest one is this run's."""
+    if directory.is_dir():
+        for path in directory.iterdir():
+            if _CHECKPOINT.match(path.name):
+                path.unlink()
