@@ -24,7 +24,7 @@ def train(args: argparse.Namespace) -> int:
     cls = model_class(args.model)
     dataset = open_dataset(args.data)
     with render.fit_progress(f"{args.model} on {dataset.name}", quiet=args.json) as report:
-        _, info = train_model(
+        model, info = train_model(
             dataset,
             args.model,
             collect_params(args, cls),
@@ -32,6 +32,7 @@ def train(args: argparse.Namespace) -> int:
             valid_fraction=args.valid_fraction,
             progress=report,
         )
+    device = getattr(model, "device_used", None)  # torch models say where they trained
     if args.json:
         render.print_json(
             {
@@ -41,9 +42,12 @@ def train(args: argparse.Namespace) -> int:
                 "path": str(info.path),
                 "params": info.params,
                 "metrics": info.metrics,
+                **({"device": device} if device else {}),
             }
         )
     else:
+        if device:
+            render.console.print(f"trained on {device}")
         render.console.print(
             f"saved [bold]{info.name}[/] to {info.path}  {render.format_metrics(info.metrics)}"
         )
