@@ -1,6 +1,9 @@
-"""ALS specifics: fold-in, convergence, the chosen regularisation, genre vectors, accuracy."""
+"""ALS specifics: fold-in, convergence, the chosen regularisation, genre vectors, cold movies
+and sparse people, accuracy."""
 
 from __future__ import annotations
+
+from functools import cache
 
 import numpy as np
 import pytest
@@ -12,6 +15,9 @@ from moviepick.evaluation.metrics import rmse
 from moviepick.models.als import ALS, REG_PATH, SELECTION_STEPS, SWEEPS_PER_REG
 from moviepick.models.base import FitEvent, Query
 from moviepick.models.registry import create_model
+
+TASTE_USERS, TASTE_MOVIES, RATED_EACH = 150, 60, 25
+FLOP = TASTE_MOVIES  # one more movie, rated once: 1 star by user 0
 
 
 def fitted(**params: object) -> tuple[ALS, list[FitEvent]]:
@@ -77,8 +83,60 @@ def test_a_catalogue_of_another_size_is_refused() -> None:
         model.fit(other)
 
 
+@cache
+def tastes_with_a_flop() -> Interactions:
+    """Ratings from a rank-3 taste model about as noisy as MovieLens (tastes spread the stars by
+    about 0.5, noise by 0.9), and :data:`FLOP`, a movie that one person rated 1 star."""
+    rng = np.random.default_rng(0)
+    users = np.repeat(np.arange(TASTE_USERS), RATED_EACH)
+    movies = np.concatenate(
+        [rng.choice(TASTE_MOVIES, RATED_EACH, replace=False) for _ in range(TASTE_USERS)]
+    )
+    tastes, traits = rng.standard_normal((TASTE_USERS, 3)), rng.standard_normal((TASTE_MOVIES, 3))
+    affinity = np.einsum("nk,nk->n", tastes[users], traits[movies])
+    stars = np.clip(np.rint(3.5 + 0.3 * affinity + 0.9 * rng.standard_normal(len(users))), 1, 5)
+    return Interactions(
+        users=np.append(users, 0).astype(np.int32),
+        items=np.append(movies, FLOP).astype(np.int32),
+        ratings=np.append(stars, 1.0).astype(np.float32),
+        timestamps=np.zeros(len(users) + 1, dtype=np.int64),
+        n_users=TASTE_USERS,
+        n_items=TASTE_MOVIES + 1,
+    )
+
+
+def test_a_movie_with_one_very_low_rating_is_recommended_to_nobody() -> None:
+    train = tastes_with_a_flop()
+    model = ALS()
+    model.fit(train)
+    users = np.arange(TASTE_USERS)
+    # generous raters rate every movie above the global mean; the flop itself must count against
+    flop_effect = model.predict(users, np.full(TASTE_USERS, FLOP)) - model.user_bias
+    assert np.all(flop_effect < model.global_mean)
+    scores = model.score_users(users, train)
+    scores[train.users, train.items] = -np.inf
+    assert not np.any(np.argsort(-scores, axis=1)[:, :20] == FLOP)
+    # new people who rate the flop's rater's movies the other way round (6 - stars) are the
+    # ones an unregularised flop vector would point at
+    rated = (train.users == 0) & (train.items != FLOP)
+    movies, opposite = train.items[rated].tolist(), (6 - train.ratings[rated]).tolist()
+    for first in range(0, 20, 4):
+        four = slice(first, first + 4)
+        person = Query(ratings=dict(zip(movies[four], opposite[four], strict=True)))
+        assert model.score_query(person)[FLOP] < model.global_mean
+        assert FLOP not in model.recommend(person, 20).items
+
+
 @pytest.mark.parametrize(
-    "params", [{"factors": 0}, {"iters": 0}, {"reg": -1.0}, {"bias_reg": 0.0}, {"speed": 2}]
+    "params",
+    [
+        {"factors": 0},
+        {"iters": 0},
+        {"reg": -1.0},
+        {"bias_reg": 0.0},
+        {"prior_count": 0.0},
+        {"speed": 2},
+    ],
 )
 def test_bad_parameters_are_refused(params: dict[str, object]) -> None:
     with pytest.raises(ModelError):
@@ -99,3 +157,20 @@ def test_ml100k_first_official_fold_rmse_with_defaults(shared_data) -> None:
     assert fitting[-1]["train RMSE"] < fitting[0]["train RMSE"]
     assert fitting[-1]["valid RMSE"] < fitting[0]["valid RMSE"]
     assert rmse(model.predict(test.users, test.items), test.ratings) < 0.92
+
+
+def test_a_person_with_four_ratings_gets_picks_that_many_people_rated(shared_data) -> None:
+    """The Matrix 5, The Godfather 4.5, Toy Story 2, Alien 5 on ml-latest-small, where a third
+    of the movies have a single rating: such a movie once topped this person's picks."""
+    from moviepick.data.loader import load_dataset
+
+    dataset = load_dataset(shared_data / "ml-latest-small")
+    catalog = dataset.catalog
+    stars = {2571: 5.0, 858: 4.5, 1: 2.0, 1214: 5.0}  # MovieLens movie ids
+    person = Query(ratings={catalog.index_of(movie): star for movie, star in stars.items()})
+    model = ALS()
+    model.prepare(catalog)
+    model.fit(dataset.interactions)
+    picks = model.recommend(person, 20)
+    assert len(picks) == 20
+    assert catalog.rating_count[picks.items].min() >= 5

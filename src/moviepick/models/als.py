@@ -7,16 +7,22 @@ part gives a movie with few ratings a vector near its genres' instead of near ze
 
 Every step is a batch of ridge regressions (:mod:`moviepick.models.normal_equations`):
 
-- items: ``(q_i, b_i)`` for all items given the user vectors and biases;
+- items: ``(q_i, b_i)`` for all items given the user vectors and biases, by a few conjugate
+  gradient steps warm-started from the last sweep (:data:`CG_STEPS`): as accurate here as exact
+  solves, which cost one LAPACK call per movie;
 - genres: the genre vectors jointly, given everything else (one ``G*k`` system);
-- users: ``(p_u, b_u)`` for all users given the item vectors and biases.
+- users: ``(p_u, b_u)`` for all users given the item vectors and biases, solved exactly.
 
 The user step comes last, so a training user's fitted vector is exactly their fold-in, and a new
-person is scored by the same step (:meth:`ALS.score_query`). Vector regularisation is weighted by
-the number of ratings (``reg * n``); biases get a fixed ``bias_reg``. With ``reg=None`` (the
-default) the model chooses ``reg`` on a held-out share of the training ratings before fitting
-(see ``ALS._choose_reg``), which makes the fit 2 to 2.5 times as long as with ``reg`` given.
-Each fit event's ``loss`` is that regularised objective per rating, which never rises.
+person is scored by the same step (:meth:`ALS.score_query`). A vector fitted to ``n`` ratings is
+regularised by ``reg * (n + prior_count)`` (see ``ALS._vector_reg``); biases get a fixed
+``bias_reg``. With ``reg=None`` (the default) the model chooses ``reg`` on a held-out share of
+the training ratings before fitting (see ``ALS._choose_reg``), which makes the fit about 1.6
+times as long as with ``reg`` given. Each fit event's ``loss`` is the regularised objective per
+rating, which never rises.
+
+Every numpy call on the fitting path releases the GIL while it computes (scipy.linalg's LAPACK
+wrappers would not), so a fit in a worker thread leaves the UI thread responsive.
 
 Items outside ``[0, n_items)`` in a query are ignored, as :meth:`Recommender.recommend` ignores
 them when excluding seen items.
@@ -29,21 +35,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 import scipy.sparse as sp
 
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import FitEvent, Progress, Query, Recommender
-from moviepick.models.normal_equations import grams
+from moviepick.models.normal_equations import conjugate_gradient, grams
 
-# Candidate ``reg`` values when the model chooses its own, strong to weak, a factor sqrt(2) apart.
-REG_PATH = tuple(float(0.28 / np.sqrt(2) ** step) for step in range(7))
+# Candidate ``reg`` values when the model chooses its own, strong to weak, a factor 2 apart; the
+# choice is refined between the best one and its neighbours.
+REG_PATH = tuple(0.2 / 2**step for step in range(5))
 SWEEPS_PER_REG = 3
 SELECTION_STEPS = len(REG_PATH) * SWEEPS_PER_REG
 SELECTION_SHARE = 0.1  # of the training ratings, held out to choose reg
 PREDICT_CHUNK = 1 << 20
+CG_STEPS = 3  # per item and sweep; 2 fit as well on ml-100k and ml-latest-small
 
 
 class ALS(Recommender):
@@ -55,7 +62,8 @@ class ALS(Recommender):
     class Params:
         factors: int = 32
         iters: int = 15
-        reg: float | None = None  # weighted: a row with n ratings gets reg * n; None: chosen
+        reg: float | None = None  # a vector fitted to n ratings gets reg * (n + prior_count)
+        prior_count: float = 20.0  # see _vector_reg
         genre_reg: float = 0.3  # genre vectors get genre_reg * reg * (ratings of their items)
         bias_reg: float = 2.0  # not weighted by the number of ratings
         genre_factors: bool = True  # False: plain biased matrix factorisation
@@ -65,9 +73,9 @@ class ALS(Recommender):
         super().__init__(**params)
         if self.params.factors < 1 or self.params.iters < 1:
             raise ModelError("als needs factors >= 1 and iters >= 1")
-        regs = (self.params.genre_reg, self.params.bias_reg)
+        regs = (self.params.genre_reg, self.params.bias_reg, self.params.prior_count)
         if (self.params.reg is not None and self.params.reg <= 0) or min(regs) <= 0:
-            raise ModelError("als needs reg, genre_reg and bias_reg > 0")
+            raise ModelError("als needs reg, genre_reg, bias_reg and prior_count > 0")
         # (n_items, n_genres) bool, set by prepare() (or directly, without a catalogue)
         self.item_genres: np.ndarray | None = None
         self.reg = 0.0
@@ -129,9 +137,11 @@ class ALS(Recommender):
         """The ``reg`` with the lowest RMSE on a held-out share of ``train``.
 
         Walks :data:`REG_PATH` from strong to weak regularisation, a few sweeps per value, each
-        warm-started from the last, until the error has risen twice past its minimum; then
-        refines between the best value and its neighbours. When it stops early, the next
-        progress step jumps to the start of the fit proper.
+        warm-started from the last, until the error rises past its minimum; then refines between
+        the best value and its neighbours. When it stops early, the next progress step jumps to
+        the start of the fit proper. Fewer sweeps per value would cost less but choose too weak a
+        ``reg`` (overfitting shows only after a few sweeps), and the error rises much faster on
+        the weak side of the minimum than on the strong side.
 
         The best value depends on the amount and density of the data (and on ``factors``), so a
         fixed default tuned on ml-100k would be wrong for the larger sets.
@@ -148,22 +158,31 @@ class ALS(Recommender):
                 self._sweep(fitting, genre_pairs)
             errors.append(self._rmse(checking))
             report((index + 1) * SWEEPS_PER_REG, {"reg": reg, "selection RMSE": errors[-1]})
-            if index - int(np.argmin(errors)) >= 2:  # past the minimum: the error only rises
+            if index > int(np.argmin(errors)):  # past the minimum: the error only rises
                 break
         return _refined_minimum(REG_PATH[: len(errors)], errors)
 
     def _penalty(self, train: Interactions) -> float:
         """The regularisation term of the objective, which every step decreases with the error."""
-        user_counts = np.maximum(np.diff(train.by_user.indptr), 1)
-        item_counts = np.maximum(np.diff(train.by_item.indptr), 1)
-        genre_counts = np.maximum(self.genre_weights.T @ item_counts, 1.0)
+        item_counts = np.diff(train.by_item.indptr)
+        genre_reg = self._vector_reg(self.genre_weights.T @ item_counts, self.params.genre_reg)
         vectors = (
-            user_counts @ np.square(self.user_factors).sum(axis=1)
-            + item_counts @ np.square(self.item_factors).sum(axis=1)
-            + self.params.genre_reg * genre_counts @ np.square(self.genre_factors).sum(axis=1)
+            self._vector_reg(np.diff(train.by_user.indptr)) @ _squared_norms(self.user_factors)
+            + self._vector_reg(item_counts) @ _squared_norms(self.item_factors)
+            + genre_reg @ _squared_norms(self.genre_factors)
         )
         biases = np.square(self.user_bias).sum() + np.square(self.item_bias).sum()
-        return float(self.reg * vectors + self.params.bias_reg * biases)
+        return float(vectors + self.params.bias_reg * biases)
+
+    def _vector_reg(self, counts: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        """The ridge penalty of vectors fitted to ``counts`` ratings: ``reg * (n + prior_count)``.
+
+        Weighting by ``n`` (ALS-WR) suits well-rated rows, but leaves a movie or person with one
+        or two ratings almost unregularised: its vector fits those few residuals with a large
+        norm and scores far off for everyone else. The prior count shrinks such vectors as if
+        they had ``prior_count`` more ratings of zero residual, and barely changes the others.
+        """
+        return scale * self.reg * (np.asarray(counts, dtype=np.float64) + self.params.prior_count)
 
     def _rmse(self, ratings: Interactions) -> float:
         predicted = self.predict(ratings.users, ratings.items)
@@ -202,14 +221,14 @@ class ALS(Recommender):
         self.user_factors, self.user_bias, squared_error = self._fold_in(train.by_user)
         return squared_error
 
-    def _solve(self, gram: np.ndarray, rhs: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """Ridge solutions ``(gram + diag(reg * n, ..., bias_reg)) theta = rhs`` for a batch."""
+    def _ridge_systems(self, gram: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """``gram + diag(vector reg, ..., bias_reg)``: the ridge systems of ``(vector, bias)``."""
         k = self.params.factors
         diagonal = np.arange(k + 1)
-        system = gram.copy()
-        system[:, diagonal[:k], diagonal[:k]] += (self.reg * np.maximum(counts, 1))[:, None]
-        system[:, k, k] += self.params.bias_reg
-        return np.linalg.solve(system, rhs[..., None])[..., 0]
+        systems = gram.copy()
+        systems[:, diagonal[:k], diagonal[:k]] += self._vector_reg(counts)[:, None]
+        systems[:, k, k] += self.params.bias_reg
+        return systems
 
     def _fold_in(self, matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, float]:
         """Vectors, biases and squared training error of the rows of a user x item matrix."""
@@ -221,7 +240,8 @@ class ALS(Recommender):
         theta = np.zeros((matrix.shape[0], k + 1), dtype=np.float32)
         squared_error = float(np.sum(np.square(targets, dtype=np.float64)))
         for rows, gram in grams(matrix.indptr, matrix.indices, features):
-            solution = self._solve(gram, rhs[rows], counts[rows])
+            systems = self._ridge_systems(gram, counts[rows])
+            solution = np.linalg.solve(systems, rhs[rows, :, None])[..., 0]
             theta[rows] = solution
             # sum (y - x.theta)^2 = y.y - 2 theta.b + theta' A theta, summed over the batch
             fitted = np.einsum("na,nab,nb->", solution, gram, solution, dtype=np.float64)
@@ -229,6 +249,7 @@ class ALS(Recommender):
         return theta[:, :k], theta[:, k], squared_error
 
     def _item_step(self, by_item: sp.csr_matrix, genre_pairs: sp.csr_matrix) -> None:
+        """Item factors and biases given the users (warm-started), then the genre vectors."""
         k = self.params.factors
         n_genres = self.genre_weights.shape[1]
         users = by_item.indices
@@ -240,45 +261,35 @@ class ALS(Recommender):
         genre_part = self.genre_weights @ self.genre_factors
         counts = np.diff(by_item.indptr)
         coupling = np.zeros((n_genres * n_genres, k * k))
-        gram_times_factors = np.zeros((self.n_items, k), dtype=np.float32)
+        genre_rhs = np.zeros((self.n_items, k))
         for rows, gram in grams(by_item.indptr, by_item.indices, features):
             # the genre part of v_i is fixed here: move p_u . g_i to the known side
             shifted = rhs[rows] - np.einsum("nab,nb->na", gram[:, :, :k], genre_part[rows])
-            solution = self._solve(gram, shifted, counts[rows])
+            start = np.column_stack([self.item_factors[rows], self.item_bias[rows]])
+            systems = self._ridge_systems(gram, counts[rows])
+            solution = conjugate_gradient(systems, shifted, start, CG_STEPS)
             self.item_factors[rows] = solution[:, :k]
             self.item_bias[rows] = solution[:, k]
             if n_genres:
-                user_gram = gram[:, :k, :k]
-                gram_times_factors[rows] = np.einsum("nab,nb->na", user_gram, solution[:, :k])
+                # sum over the item's raters of p_u times what q_i and b_i leave of the rating
+                genre_rhs[rows] = rhs[rows, :k] - np.einsum("nab,nb->na", gram[:, :k], solution)
                 # the genre system couples g and h through sum_i w_ig w_ih S_i
-                coupling += genre_pairs[rows].T @ user_gram.reshape(len(rows), k * k)
+                user_gram = gram[:, :k, :k].reshape(len(rows), k * k)
+                coupling += genre_pairs[rows].T @ user_gram
         if n_genres:
-            self._genre_step(by_item, coupling, gram_times_factors, counts)
+            self._genre_step(coupling, genre_rhs, counts)
         self._update_item_vectors()
 
-    def _genre_step(
-        self,
-        by_item: sp.csr_matrix,
-        coupling: np.ndarray,
-        gram_times_factors: np.ndarray,
-        counts: np.ndarray,
-    ) -> None:
+    def _genre_step(self, coupling: np.ndarray, genre_rhs: np.ndarray, counts: np.ndarray) -> None:
         """Solve all genre vectors jointly given user vectors, biases and item factors."""
         n_genres, k = self.genre_factors.shape
-        residual = (
-            by_item.data
-            - self.global_mean
-            - self.user_bias[by_item.indices]
-            - np.repeat(self.item_bias, counts)
-        )
-        per_item = _with_data(by_item, residual) @ self.user_factors - gram_times_factors
-        rhs = (self.genre_weights.T @ per_item).reshape(-1)
+        rhs = (self.genre_weights.T @ genre_rhs).reshape(-1)
         blocks = coupling.reshape(n_genres, n_genres, k, k)
         system = blocks.transpose(0, 2, 1, 3).reshape(n_genres * k, n_genres * k)
-        genre_counts = np.maximum(self.genre_weights.T @ counts, 1.0)
-        genre_reg = self.params.genre_reg * self.reg * genre_counts
+        genre_reg = self._vector_reg(self.genre_weights.T @ counts, self.params.genre_reg)
         system[np.diag_indices_from(system)] += np.repeat(genre_reg, k)
-        solution = scipy.linalg.cho_solve(scipy.linalg.cho_factor(system), rhs)
+        # np.linalg releases the GIL while it solves; scipy.linalg's Cholesky held it (up to 1 s)
+        solution = np.linalg.solve(system, rhs)
         self.genre_factors = solution.reshape(n_genres, k).astype(np.float32)
 
     def score_query(self, query: Query) -> np.ndarray:
@@ -352,6 +363,10 @@ def _refined_minimum(path: tuple[float, ...], errors: list[float]) -> float:
     curvature = left - 2 * middle + right
     offset = 0.5 * (left - right) / curvature if curvature > 0 else 0.0  # within +-0.5 steps
     return float(path[best] * (path[best + 1] / path[best]) ** offset)
+
+
+def _squared_norms(vectors: np.ndarray) -> np.ndarray:
+    return np.square(vectors, dtype=np.float64).sum(axis=1)
 
 
 def _with_data(matrix: sp.csr_matrix, data: np.ndarray) -> sp.csr_matrix:

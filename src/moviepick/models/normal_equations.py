@@ -49,3 +49,37 @@ def grams(
         )
         selected = padded_features[padded_indices[positions]]
         yield rows, np.matmul(selected.transpose(0, 2, 1), selected)
+
+
+def conjugate_gradient(
+    systems: np.ndarray, rhs: np.ndarray, start: np.ndarray, steps: int
+) -> np.ndarray:
+    """``steps`` of Jacobi-preconditioned conjugate gradients on the SPD ``systems[n] x = rhs[n]``
+    from ``start``, for the whole batch at once.
+
+    Each step minimises ``x'Ax / 2 - b'x`` along its direction, so the objective never rises
+    above its value at ``start``: warm-started from the last sweep, a few steps make an
+    alternating least squares step as good as an exact solve, at a fraction of the cost of one
+    LAPACK call per small system.
+    """
+    solution = np.array(start, dtype=np.result_type(systems, rhs))
+    diagonal = np.einsum("nii->ni", systems)
+    residual = rhs - np.einsum("nab,nb->na", systems, solution)
+    preconditioned = residual / diagonal
+    direction = preconditioned
+    alignment = np.einsum("na,na->n", residual, preconditioned)
+    for _ in range(steps):
+        product = np.einsum("nab,nb->na", systems, direction)
+        step = _ratio(alignment, np.einsum("na,na->n", direction, product))
+        solution += step[:, None] * direction
+        residual -= step[:, None] * product
+        preconditioned = residual / diagonal
+        next_alignment = np.einsum("na,na->n", residual, preconditioned)
+        direction = preconditioned + _ratio(next_alignment, alignment)[:, None] * direction
+        alignment = next_alignment
+    return solution
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, 0 where the denominator is 0 (a system already solved)."""
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
