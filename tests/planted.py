@@ -29,6 +29,14 @@ FINGERPRINT = "planted:0"
 # shared suite stays fast; models missing here are tested with their defaults.
 FAST_PARAMS: dict[str, dict[str, object]] = {
     "neumf": {"epochs": 30, "dim": 8, "batch_size": 32, "lr": 0.01, "device": "cpu"},
+    "genre-embed": {
+        "genre_epochs": 20,
+        "epochs": 30,
+        "dim": 8,
+        "batch_size": 32,
+        "lr": 0.05,
+        "device": "cpu",
+    },
 }
 
 

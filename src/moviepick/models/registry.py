@@ -9,6 +9,7 @@ _MODULES = {
     "popularity": ("moviepick.models.popularity", "Popularity"),
     "als": ("moviepick.models.als", "ALS"),
     "neumf": ("moviepick.models.neumf", "NeuMF"),
+    "genre-embed": ("moviepick.models.genre_embedding", "GenreEmbedding"),
 }
 
 

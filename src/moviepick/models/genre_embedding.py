@@ -1,0 +1,340 @@
+"""Two-stage genre embeddings: movies placed by their genres, then people placed among movies.
+
+Stage 1 learns a vector per movie and per genre from the catalogue's movie-genre pairs:
+``sigmoid(movie . genre)`` is trained by binary cross-entropy towards 1 for every true pair and
+towards 0 for ``genre_negatives`` of the movie's other genres, sampled afresh each epoch.
+
+Stage 2 learns a vector and a bias per user, and a bias per movie, from who watched what:
+``sigmoid(user . movie + user bias + movie bias)`` towards 1 for every training interaction and
+towards 0 for ``negatives`` movies drawn uniformly per interaction. The movie vectors start from
+stage 1's; with ``fine_tune`` they keep training, without it they stay frozen, so that a movie's
+place is its genres only. Stars are ignored: a rating says the person watched the movie. Stage 2
+early-stops on the loss of validation interactions (without any, of a held-out share of the
+training interactions) and keeps the best epoch's weights.
+
+A person, known or new, is folded in: their vector and bias maximise the expected stage-2
+objective given their movies, with every movie weighted as a negative by its chance of being
+sampled (``negatives * n_watched / n_items``) and a ridge pull towards the mean training user.
+That objective is concave, so a few Newton steps (:data:`NEWTON_STEPS`) solve it, without
+sampling and the same for a batch as for one person. Scores are the logits; only numpy is needed
+once the model is fitted.
+
+:meth:`GenreEmbedding.project_embeddings` maps the movie vectors to 2-D for the embedding map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from moviepick.data.catalog import Catalog
+from moviepick.data.interactions import Interactions
+from moviepick.errors import ModelError
+from moviepick.models.base import Progress, Query, Recommender
+from moviepick.training.device import DEVICE_NAMES, DeviceName
+
+if TYPE_CHECKING:
+    import torch
+
+    from moviepick.models._genre_embedding_nets import GenreNet, PreferenceNet
+    from moviepick.training.precision import Precision
+    from moviepick.training.reporter import FitReporter
+
+HELD_OUT_SHARE = 0.05  # of the training interactions, to early-stop on without validation
+NEWTON_STEPS = 6
+FOLD_IN_REG = 1.0  # ridge pull of a folded-in person towards the mean training user
+FOLD_IN_CHUNK = 1 << 22  # people x movies x (dim + 1) values per batch of the fold-in
+VALID_STREAM = 0  # the shuffle-and-sample stream of validation; epochs are 1, 2, ...
+
+
+class GenreEmbedding(Recommender):
+    name = "genre-embed"
+    description = "Two-stage embeddings: movies from their genres, then users among the movies"
+
+    @dataclass
+    class Params:
+        dim: int = 32
+        genre_epochs: int = 30  # stage 1
+        genre_negatives: int = 4  # sampled non-genres per true movie-genre pair
+        epochs: int = 20  # stage 2
+        negatives: int = 4  # sampled movies per interaction
+        fine_tune: bool = True  # False: stage 2 keeps the stage-1 movie vectors frozen
+        lr: float = 0.01
+        batch_size: int = 1024
+        weight_decay: float = 0.0
+        patience: int = 2  # stage-2 epochs without a better validation loss before stopping
+        device: DeviceName = "auto"
+        seed: int = 0
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        p = self.params
+        if p.device not in DEVICE_NAMES:
+            raise ModelError(
+                f"unknown device {p.device!r}; choose one of {', '.join(DEVICE_NAMES)}"
+            )
+        if min(p.dim, p.genre_epochs, p.epochs, p.batch_size) < 1 or p.lr <= 0:
+            raise ModelError("genre-embed needs dim, epochs and batch size >= 1 and lr > 0")
+        if min(p.genre_negatives, p.negatives, p.patience) < 0 or p.weight_decay < 0:
+            raise ModelError("genre-embed needs negatives, patience and weight decay >= 0")
+        self.item_genres: np.ndarray | None = None  # (n_items, n_genres) bool, from prepare()
+        self.device_used = ""
+        self.genre_vectors = np.empty((0, 0), dtype=np.float32)
+        self.item_vectors = np.empty((0, 0), dtype=np.float32)
+        self.item_bias = np.empty(0, dtype=np.float32)
+        self.user_vectors = np.empty((0, 0), dtype=np.float32)  # learned, [vector | bias]
+        self.prior = np.empty(0, dtype=np.float32)  # the mean training user's [vector | bias]
+
+    def prepare(self, catalog: Catalog) -> None:
+        super().prepare(catalog)
+        self.item_genres = np.asarray(catalog.genres, dtype=bool)
+
+    def fit(
+        self,
+        train: Interactions,
+        *,
+        valid: Interactions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        if self.item_genres is None:
+            raise ModelError(
+                "genre-embed needs the catalogue's genres: prepare it with the dataset"
+            )
+        if len(self.item_genres) != train.n_items:
+            raise ModelError(
+                f"the catalogue has {len(self.item_genres)} movies but the ratings index "
+                f"{train.n_items}: prepare the model with the same dataset"
+            )
+        if len(train) == 0:
+            raise ModelError("genre-embed needs at least one interaction to fit")
+        metric = "valid loss"
+        if (valid is None or len(valid) == 0) and self.params.patience > 0:
+            held_out = np.random.default_rng(self.params.seed).random(len(train)) < HELD_OUT_SHARE
+            if 0 < held_out.sum() < len(train):
+                train, valid, metric = (
+                    train.select(~held_out),
+                    train.select(held_out),
+                    "held-out loss",
+                )
+        self._train(train, valid if valid is not None and len(valid) else None, metric, progress)
+
+    def _train(
+        self,
+        train: Interactions,
+        valid: Interactions | None,
+        metric: str,
+        progress: Progress | None,
+    ) -> None:
+        import torch
+
+        from moviepick.models._genre_embedding_nets import PreferenceNet
+        from moviepick.training.device import describe_device, resolve_device
+        from moviepick.training.loop import EarlyStopping, run_epochs
+        from moviepick.training.precision import Precision
+        from moviepick.training.reporter import FitReporter
+        from moviepick.training.seeding import seed_torch
+        from moviepick.training.threads import torch_threads
+
+        p = self.params
+        device = resolve_device(p.device)
+        seed_torch(p.seed)
+        reporter = FitReporter(progress, p.genre_epochs + p.epochs)
+        precision = Precision(device)
+        # small batches gain nothing from intra-op threads, which stall on a busy machine
+        with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
+            genre_net = self._fit_genres(device, reporter, precision)
+            net = PreferenceNet(train.n_users, genre_net.movies.weight.detach(), p.fine_tune)
+            net = net.to(device)
+            trained = [weight for weight in net.parameters() if weight.requires_grad]
+            optimizer = torch.optim.Adam(trained, lr=p.lr, weight_decay=p.weight_decay)
+            validate = None
+            if valid is not None:
+                valid_batches = list(_interaction_batches(valid, p, VALID_STREAM, device))
+
+                def validate() -> dict[str, float]:
+                    losses = [float(net.loss(*batch)) * len(batch[0]) for batch in valid_batches]
+                    return {metric: sum(losses) / len(valid)}
+
+            run_epochs(
+                net,
+                optimizer,
+                lambda epoch: _interaction_batches(train, p, epoch, device),
+                lambda batch: net.loss(*batch),
+                epochs=p.epochs,
+                reporter=reporter,
+                precision=precision,
+                validate=validate,
+                early_stopping=None if valid is None else EarlyStopping(metric, p.patience),
+            )
+        self.device_used = describe_device(device)
+        self._keep(genre_net, net, train)
+
+    def _fit_genres(
+        self, device: torch.device, reporter: FitReporter, precision: Precision
+    ) -> GenreNet:
+        """Stage 1: movie and genre vectors from the movie-genre pairs."""
+        import torch
+
+        from moviepick.models._genre_embedding_nets import GenreNet
+        from moviepick.training.loop import run_epochs
+
+        p = self.params
+        genres = torch.from_numpy(np.asarray(self.item_genres, dtype=bool))
+        net = GenreNet(len(genres), max(genres.shape[1], 1), p.dim).to(device)
+        optimizer = torch.optim.Adam(net.parameters(), lr=p.lr)
+        run_epochs(
+            net,
+            optimizer,
+            lambda epoch: _genre_batches(genres, p, epoch, device),
+            lambda batch: net.loss(*batch),
+            epochs=p.genre_epochs,
+            reporter=reporter,
+            precision=precision,
+        )
+        return net
+
+    def _keep(self, genre_net: GenreNet, net: PreferenceNet, train: Interactions) -> None:
+        """Copy the fitted weights to numpy, which is all scoring needs."""
+        self.genre_vectors = genre_net.genres.weight.detach().cpu().float().numpy()
+        self.item_vectors = net.movies.weight.detach().cpu().float().numpy()
+        self.item_bias = net.movie_bias.weight.detach().cpu().float().numpy()[:, 0]
+        self.user_vectors = net.users.weight.detach().cpu().float().numpy()
+        active = np.bincount(train.users, minlength=train.n_users) > 0
+        self.prior = self.user_vectors[active if active.any() else slice(None)].mean(axis=0)
+        self.n_items = len(self.item_vectors)
+
+    def score_query(self, query: Query) -> np.ndarray:
+        watched = np.fromiter({*query.ratings, *query.sequence}, dtype=np.int64)
+        watched = np.sort(watched[(watched >= 0) & (watched < self.n_items)])
+        matrix = sp.csr_matrix(
+            (np.ones(len(watched)), watched, [0, len(watched)]), shape=(1, self.n_items)
+        )
+        return self._scores(matrix)[0]
+
+    def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
+        """Training users folded in from their training movies, as ``score_query`` does."""
+        matrix = train.by_user[np.asarray(users, dtype=np.int64)]
+        return self._scores(
+            sp.csr_matrix((np.ones(matrix.nnz), matrix.indices, matrix.indptr), matrix.shape)
+        )
+
+    def _scores(self, watched: sp.csr_matrix) -> np.ndarray:
+        """Logits of every movie for the people whose rows of ``watched`` mark their movies."""
+        self._check_fitted()
+        features = np.hstack([self.item_vectors, np.ones((self.n_items, 1), np.float32)])
+        features = features.astype(np.float64)
+        per_chunk = max(1, FOLD_IN_CHUNK // (self.n_items * features.shape[1]))
+        scores = np.empty((watched.shape[0], self.n_items), dtype=np.float32)
+        for start in range(0, watched.shape[0], per_chunk):
+            rows = slice(start, start + per_chunk)
+            theta = self._fold_in(watched[rows].toarray(), features)
+            scores[rows] = theta @ features.T + self.item_bias
+        return scores
+
+    def _fold_in(self, watched: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """Newton steps on each person's expected stage-2 objective (see the module docs)."""
+        n_people, width = len(watched), features.shape[1]
+        weight = self.params.negatives * watched.sum(axis=1, keepdims=True) / self.n_items
+        prior = self.prior.astype(np.float64)
+        theta = np.tile(prior, (n_people, 1))
+        ridge = FOLD_IN_REG * np.eye(width)
+        for _ in range(NEWTON_STEPS):
+            chance = _sigmoid(theta @ features.T + self.item_bias)
+            residual = weight * chance - watched * (1.0 - chance)
+            gradient = residual @ features + FOLD_IN_REG * (theta - prior)
+            curvature = (weight + watched) * chance * (1.0 - chance)
+            hessian = np.matmul(features.T[None] * curvature[:, None, :], features) + ridge
+            theta -= np.linalg.solve(hessian, gradient[:, :, None])[:, :, 0]
+        return theta
+
+    def project_embeddings(self, method: Literal["pca", "tsne"] = "pca") -> np.ndarray:
+        """Movie vectors in 2-D, ``(n_items, 2)``: by PCA, or by t-SNE with scikit-learn."""
+        self._check_fitted()
+        vectors = self.item_vectors.astype(np.float64)
+        if method == "pca":
+            centred = vectors - vectors.mean(axis=0)
+            _, _, axes = np.linalg.svd(centred, full_matrices=False)
+            axes = axes[:2] * np.sign(axes[:2, :1] + (axes[:2, :1] == 0))  # a fixed orientation
+            projected = centred @ axes.T
+            if projected.shape[1] < 2:
+                projected = np.hstack(
+                    [projected, np.zeros((len(projected), 2 - projected.shape[1]))]
+                )
+            return projected.astype(np.float32)
+        if method == "tsne":
+            try:
+                from sklearn.manifold import TSNE
+            except ImportError:
+                raise ModelError("t-SNE needs scikit-learn: pip install scikit-learn") from None
+            tsne = TSNE(n_components=2, init="pca", random_state=self.params.seed)
+            return tsne.fit_transform(vectors).astype(np.float32)
+        raise ModelError(f"unknown projection {method!r}; choose pca or tsne")
+
+    def _check_fitted(self) -> None:
+        if len(self.prior) == 0:
+            raise ModelError("genre-embed is not fitted yet")
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {
+            "genre_vectors": self.genre_vectors,
+            "item_vectors": self.item_vectors,
+            "item_bias": self.item_bias,
+            "user_vectors": self.user_vectors,
+            "prior": self.prior,
+        }
+
+    def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.genre_vectors = np.asarray(arrays["genre_vectors"], dtype=np.float32)
+        self.item_vectors = np.asarray(arrays["item_vectors"], dtype=np.float32)
+        self.item_bias = np.asarray(arrays["item_bias"], dtype=np.float32)
+        self.user_vectors = np.asarray(arrays["user_vectors"], dtype=np.float32)
+        self.prior = np.asarray(arrays["prior"], dtype=np.float32)
+        self.n_items = len(self.item_vectors)
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * values))
+
+
+def _genre_batches(
+    genres: torch.Tensor, p: GenreEmbedding.Params, epoch: int, device: torch.device
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Stage 1's batches: ``(movies, true genres, sampled non-genres)``, shuffled per epoch."""
+    import torch
+
+    from moviepick.training.seeding import epoch_generator
+
+    generator = epoch_generator(p.seed, epoch)
+    movies, true = torch.nonzero(genres, as_tuple=True)
+    # the k distinct non-genres with the highest random keys (true genres never qualify)
+    k = min(p.genre_negatives, int((~genres).sum(dim=1).min()))
+    keys = torch.rand(len(movies), genres.shape[1], generator=generator)
+    keys[genres[movies]] = -1.0
+    negatives = keys.topk(k, dim=1).indices
+    order = torch.randperm(len(movies), generator=generator)
+    for rows in order.split(p.batch_size):
+        yield movies[rows].to(device), true[rows].to(device), negatives[rows].to(device)
+
+
+def _interaction_batches(
+    interactions: Interactions, p: GenreEmbedding.Params, stream: int, device: torch.device
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Stage 2's batches ``(users, watched movies, sampled movies)``, shuffled and sampled anew
+    for each ``stream`` (an epoch; validation uses one fixed stream)."""
+    import torch
+
+    from moviepick.training.seeding import epoch_generator
+
+    generator = epoch_generator(p.seed + 1, stream)
+    order = torch.randperm(len(interactions), generator=generator)
+    negatives = torch.randint(
+        interactions.n_items, (len(interactions), p.negatives), generator=generator
+    )
+    users = torch.from_numpy(interactions.users.astype(np.int64))
+    items = torch.from_numpy(interactions.items.astype(np.int64))
+    for rows in order.split(p.batch_size):
+        yield users[rows].to(device), items[rows].to(device), negatives[rows].to(device)
