@@ -8,6 +8,7 @@ from moviepick.models.base import Recommender
 _MODULES = {
     "popularity": ("moviepick.models.popularity", "Popularity"),
     "als": ("moviepick.models.als", "ALS"),
+    "ease": ("moviepick.models.ease", "EASE"),
     "neumf": ("moviepick.models.neumf", "NeuMF"),
     "genre-embed": ("moviepick.models.genre_embedding", "GenreEmbedding"),
 }
