@@ -46,8 +46,9 @@ if TYPE_CHECKING:
 
 HELD_OUT_SHARE = 0.05  # of the training interactions, to early-stop on without validation
 NEWTON_STEPS = 6
+MAX_HALVINGS = 8  # of a Newton step that would not decrease a person's objective
 FOLD_IN_REG = 1.0  # ridge pull of a folded-in person towards the mean training user
-FOLD_IN_CHUNK = 1 << 22  # people x movies x (dim + 1) values per batch of the fold-in
+FOLD_IN_CHUNK = 1 << 22  # values of a person x movie (or x Hessian) array per fold-in batch
 VALID_STREAM = 0  # the shuffle-and-sample stream of validation; epochs are 1, 2, ...
 
 
@@ -227,7 +228,7 @@ class GenreEmbedding(Recommender):
         self._check_fitted()
         features = np.hstack([self.item_vectors, np.ones((self.n_items, 1), np.float32)])
         features = features.astype(np.float64)
-        per_chunk = max(1, FOLD_IN_CHUNK // (self.n_items * features.shape[1]))
+        per_chunk = max(1, FOLD_IN_CHUNK // max(self.n_items, features.shape[1] ** 2))
         scores = np.empty((watched.shape[0], self.n_items), dtype=np.float32)
         for start in range(0, watched.shape[0], per_chunk):
             rows = slice(start, start + per_chunk)
@@ -236,19 +237,41 @@ class GenreEmbedding(Recommender):
         return scores
 
     def _fold_in(self, watched: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """Newton steps on each person's expected stage-2 objective (see the module docs)."""
+        """Damped Newton steps on each person's expected stage-2 objective (see the module docs).
+
+        A full Newton step can overshoot far from the optimum (people with many movies start far
+        from the mean user), so each person's step is halved until their objective decreases.
+        """
         n_people, width = len(watched), features.shape[1]
         weight = self.params.negatives * watched.sum(axis=1, keepdims=True) / self.n_items
         prior = self.prior.astype(np.float64)
+
+        def objective(theta: np.ndarray) -> np.ndarray:
+            logits = theta @ features.T + self.item_bias
+            fit = watched * np.logaddexp(0.0, -logits) + weight * np.logaddexp(0.0, logits)
+            return fit.sum(axis=1) + 0.5 * FOLD_IN_REG * np.square(theta - prior).sum(axis=1)
+
         theta = np.tile(prior, (n_people, 1))
+        current = objective(theta)
         ridge = FOLD_IN_REG * np.eye(width)
         for _ in range(NEWTON_STEPS):
             chance = _sigmoid(theta @ features.T + self.item_bias)
             residual = weight * chance - watched * (1.0 - chance)
             gradient = residual @ features + FOLD_IN_REG * (theta - prior)
             curvature = (weight + watched) * chance * (1.0 - chance)
-            hessian = np.matmul(features.T[None] * curvature[:, None, :], features) + ridge
-            theta -= np.linalg.solve(hessian, gradient[:, :, None])[:, :, 0]
+            hessian = _weighted_grams(curvature, features) + ridge
+            step = np.linalg.solve(hessian, gradient[:, :, None])[:, :, 0]
+            scale = np.ones((n_people, 1))
+            accepted = np.zeros(n_people, dtype=bool)
+            for _ in range(MAX_HALVINGS):
+                candidate = objective(theta - scale * step)
+                accepted |= candidate <= current
+                if accepted.all():
+                    break
+                scale[~accepted] /= 2
+            scale[~accepted] = 0.0
+            theta = theta - scale * step
+            current = objective(theta)
         return theta
 
     def project_embeddings(self, method: Literal["pca", "tsne"] = "pca") -> np.ndarray:
@@ -294,6 +317,24 @@ class GenreEmbedding(Recommender):
         self.user_vectors = np.asarray(arrays["user_vectors"], dtype=np.float32)
         self.prior = np.asarray(arrays["prior"], dtype=np.float32)
         self.n_items = len(self.item_vectors)
+
+
+def _weighted_grams(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """``features.T @ diag(weights[b]) @ features`` for every row ``b`` of ``weights``.
+
+    For more than a few rows, one matrix product against the flattened outer products
+    ``x_j x_j^T`` (built a chunk of movies at a time) is far faster than one product per row.
+    """
+    n_items, width = features.shape
+    if len(weights) < width:
+        return np.matmul(features.T[None] * weights[:, None, :], features)
+    grams = np.zeros((len(weights), width * width))
+    per_chunk = max(1, FOLD_IN_CHUNK // (width * width))
+    for start in range(0, n_items, per_chunk):
+        block = features[start : start + per_chunk]
+        outer = (block[:, :, None] * block[:, None, :]).reshape(len(block), width * width)
+        grams += weights[:, start : start + per_chunk] @ outer
+    return grams.reshape(len(weights), width, width)
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
