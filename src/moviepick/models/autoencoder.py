@@ -1,0 +1,377 @@
+"""Autoencoders over rating vectors: the stacked autoencoder and AutoRec (Sedhain et al. 2015).
+
+Ratings enter the networks as stars, with 0 for "not rated" (every rating is positive, so 0 is
+never a rating), as in AutoRec. Scaling them to ``stars / 5`` was tried: with Adam and the same
+weight decay relative to the error it trained slower and overfitted sooner on ml-100k. The
+networks reconstruct those vectors and are trained on the rated cells only: the loss is the
+squared error over rated cells plus ``weight_decay / 2`` times the squared weights (AutoRec's
+objective), reported per rating. The reconstruction is the predicted stars.
+
+- ``autoencoder``: a person's vector over all movies through ``n -> hidden -> dim -> hidden -> n``
+  (sigmoid after each hidden layer, a linear output). A new person is encoded from their vector.
+- ``autorec`` with ``variant="user"`` (U-AutoRec): a person's vector through one sigmoid layer of
+  ``dim`` and a linear decoder; a new person is encoded the same way.
+- ``autorec`` with ``variant="item"`` (I-AutoRec, the default and the stronger): a *movie's*
+  vector over all people is encoded, and person ``u``'s rating of movie ``i`` is read from
+  ``i``'s reconstruction as ``w_u . h_i + b_u``, where ``h_i`` is the movie's code and
+  ``(w_u, b_u)`` is ``u``'s row of the decoder. A new person is not an input, so they are folded
+  in: their decoder row is the ridge regression of their ratings on the codes of the movies they
+  rated (:mod:`moviepick.models.ridge_fold_in`), which is the training objective restricted to
+  that row, solved exactly. At the end of training every training person's row is replaced by
+  the same fold-in, so a training person and a new person with the same ratings score alike.
+
+Training uses the shared loop (:mod:`moviepick.training`): Adam on shuffled mini-batches of rows,
+a fit event per epoch with the validation RMSE when ``valid`` is given, early stopping on it with
+the best epoch's weights restored, and cancel points between batches. Torch is imported only in
+``fit`` and when a saved U-AutoRec or stacked autoencoder is loaded; a saved I-AutoRec scores with
+numpy alone.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from moviepick.data.interactions import Interactions
+from moviepick.errors import ModelError
+from moviepick.models.base import Progress, Query, Recommender
+from moviepick.models.ridge_fold_in import fold_in
+from moviepick.training.device import DeviceName
+
+if TYPE_CHECKING:
+    from moviepick.models._autoencoder_torch import DeviceRows, RowNet, Schedule
+
+
+class EncodedPeople:
+    """People scored by passing their rating vectors through the network."""
+
+    def __init__(self, net: RowNet, people_hidden: np.ndarray) -> None:
+        self.net = net
+        self.people_hidden = people_hidden  # the last hidden layer of each training person
+
+    def scores(self, ratings: sp.csr_matrix) -> np.ndarray:
+        from moviepick.models._autoencoder_torch import reconstruct
+
+        return reconstruct(self.net, ratings)
+
+    def outputs(self, people: np.ndarray, items: np.ndarray) -> np.ndarray:
+        weight = self.net.output.weight.detach().float().cpu().numpy()
+        bias = self.net.output.bias.detach().float().cpu().numpy()
+        return _dot_pairs(self.people_hidden, people, weight, items) + bias[items]
+
+    def state(self) -> dict[str, np.ndarray]:
+        from moviepick.training.state import module_arrays
+
+        return {**module_arrays(self.net, prefix="net."), "people_hidden": self.people_hidden}
+
+
+class FoldedInPeople:
+    """People scored by their decoder rows over fixed movie codes (I-AutoRec)."""
+
+    def __init__(
+        self, item_codes: np.ndarray, people_rows: np.ndarray, prior: np.ndarray, reg: float
+    ) -> None:
+        self.item_codes = item_codes  # (n_items, dim)
+        self.people_rows = people_rows  # (n_people, dim + 1): decoder weights, then the bias
+        self.prior = prior  # (dim + 1,): the row of a person without ratings
+        self.reg = reg
+
+    def scores(self, ratings: sp.csr_matrix) -> np.ndarray:
+        rows = fold_in(ratings, self.item_codes, self.prior, self.reg)
+        return rows[:, :-1] @ self.item_codes.T + rows[:, -1:]
+
+    def outputs(self, people: np.ndarray, items: np.ndarray) -> np.ndarray:
+        weights, bias = self.people_rows[:, :-1], self.people_rows[:, -1]
+        return _dot_pairs(weights, people, self.item_codes, items) + bias[people]
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {
+            "item_codes": self.item_codes,
+            "people_rows": self.people_rows,
+            "prior": self.prior,
+        }
+
+
+PREDICT_CHUNK = 1 << 16
+
+
+def _dot_pairs(
+    left: np.ndarray, rows: np.ndarray, right: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """``left[rows[k]] . right[cols[k]]`` for every ``k``, gathering a chunk at a time."""
+    result = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), PREDICT_CHUNK):
+        chunk = slice(start, start + PREDICT_CHUNK)
+        result[chunk] = np.einsum("nk,nk->n", left[rows[chunk]], right[cols[chunk]])
+    return result
+
+
+class _RatingAutoencoder(Recommender):
+    """What the autoencoders share: the fit pipeline, prediction and persistence.
+
+    Subclasses say which rows the network reconstructs (people's or movies'), build the network
+    and read the fitted network out into an :class:`EncodedPeople` or :class:`FoldedInPeople`.
+    """
+
+    predicts_ratings = True
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        p = self.params
+        if min(p.epochs, p.batch_size, p.dim) < 1 or p.patience < 0:
+            raise ModelError(f"{self.name} needs epochs, batch_size, dim >= 1 and patience >= 0")
+        if p.lr <= 0 or p.weight_decay < 0:
+            raise ModelError(f"{self.name} needs lr > 0 and weight_decay >= 0")
+        if not 0 <= p.valid_share < 1:
+            raise ModelError(f"{self.name} needs 0 <= valid_share < 1")
+        self.rating_range = (1.0, 5.0)
+        self.people: EncodedPeople | FoldedInPeople | None = None
+        self.device_used = "cpu"
+
+    @property
+    def reconstructs_items(self) -> bool:
+        """Whether the network's rows are movies' vectors over people (else people's)."""
+        return False
+
+    def fit(
+        self,
+        train: Interactions,
+        *,
+        valid: Interactions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        if len(train) == 0:
+            raise ModelError(f"{self.name} needs at least one rating to fit")
+        from moviepick.models import _autoencoder_torch as torch_side
+        from moviepick.training.device import describe_device, resolve_device
+        from moviepick.training.precision import Precision
+        from moviepick.training.reporter import FitReporter
+        from moviepick.training.seeding import seed_torch
+
+        device = resolve_device(self.params.device)
+        seed_torch(self.params.seed)
+        self.n_items = train.n_items
+        self.rating_range = (float(train.ratings.min()), float(train.ratings.max()))
+        fitting, valid = self._validation_split(train, valid)
+        source = torch_side.DeviceRows(self._rows_of(fitting), device)
+        net = self._build_net(source.matrix.shape[1]).to(device)
+        validate = None
+        if valid is not None and len(valid):
+            rows, cols = self._cells_of(valid)
+
+            def validate() -> dict[str, float]:
+                outputs = torch_side.pair_outputs(net, source, rows, cols)
+                return {"valid RMSE": self._rmse(outputs, valid.ratings)}
+
+        torch_side.train_rows(
+            net,
+            source,
+            self._schedule(),
+            reporter=FitReporter(progress, self.params.epochs),
+            precision=Precision(device),
+            validate=validate,
+        )
+        self.people = self._read_out(
+            net, torch_side.DeviceRows(self._rows_of(train), device), train
+        )
+        self.device_used = describe_device(device)
+
+    def _validation_split(
+        self, train: Interactions, valid: Interactions | None
+    ) -> tuple[Interactions, Interactions | None]:
+        """``(ratings to train the network on, ratings to stop early on)``.
+
+        Without ``valid``, a seeded ``valid_share`` of ``train`` is held out from the network's
+        training; what scoring keeps (people's codes or decoder rows) still uses all of ``train``.
+        """
+        if valid is not None or self.params.valid_share <= 0:
+            return train, valid
+        rng = np.random.default_rng(self.params.seed)
+        held_out = rng.random(len(train)) < self.params.valid_share
+        return train.select(~held_out), train.select(held_out)
+
+    def _rows_of(self, ratings: Interactions) -> sp.csr_matrix:
+        """The matrix whose rows the network reconstructs."""
+        return ratings.by_item if self.reconstructs_items else ratings.by_user
+
+    def _cells_of(self, ratings: Interactions) -> tuple[np.ndarray, np.ndarray]:
+        """Where each rating sits in :meth:`_rows_of`: ``(rows, columns)``."""
+        if self.reconstructs_items:
+            return ratings.items, ratings.users
+        return ratings.users, ratings.items
+
+    def _schedule(self) -> Schedule:
+        from moviepick.models._autoencoder_torch import Schedule
+
+        p = self.params
+        return Schedule(p.epochs, p.lr, p.batch_size, p.weight_decay, p.patience, p.seed)
+
+    @abstractmethod
+    def _build_net(self, width: int) -> RowNet:
+        """The untrained network for rows of ``width`` cells."""
+
+    @abstractmethod
+    def _read_out(
+        self, net: RowNet, source: DeviceRows, train: Interactions
+    ) -> EncodedPeople | FoldedInPeople:
+        """What scoring keeps of the trained network."""
+
+    def _rmse(self, outputs: np.ndarray, stars: np.ndarray) -> float:
+        predicted = np.clip(outputs, *self.rating_range)
+        return float(np.sqrt(np.mean(np.square(predicted - stars, dtype=np.float64))))
+
+    def _fitted(self) -> EncodedPeople | FoldedInPeople:
+        if self.people is None:
+            raise ModelError(f"{self.name} is not fitted yet")
+        return self.people
+
+    def score_query(self, query: Query) -> np.ndarray:
+        """Predicted stars for every movie (not clipped, so that they still rank)."""
+        items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
+        stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
+        known = (items >= 0) & (items < self.n_items)
+        row = sp.csr_matrix(
+            (stars[known], items[known], np.array([0, int(known.sum())])),
+            shape=(1, self.n_items),
+        )
+        return self._fitted().scores(row)[0]
+
+    def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
+        """Each user's ``train`` ratings scored as ``score_query`` scores them, in one batch."""
+        rows = train.by_user[np.asarray(users, dtype=np.int64)]
+        return self._fitted().scores(rows)
+
+    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Stars for (training user, item) pairs, clipped to the training ratings' range."""
+        users, items = np.asarray(users, dtype=np.int64), np.asarray(items, dtype=np.int64)
+        outputs = self._fitted().outputs(users, items)
+        return np.clip(outputs, *self.rating_range).astype(np.float32)
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {
+            **self._fitted().state(),
+            "rating_range": np.array(self.rating_range),
+            "n_items": np.array(self.n_items),
+        }
+
+    def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
+        low, high = (float(value) for value in arrays["rating_range"])
+        self.rating_range = (low, high)
+        self.n_items = int(arrays["n_items"])
+        self.people = self._people_from(arrays)
+
+    @abstractmethod
+    def _people_from(self, arrays: Mapping[str, np.ndarray]) -> EncodedPeople | FoldedInPeople:
+        """The inverse of ``self.people.state()``."""
+
+    def _encoded_people_from(self, arrays: Mapping[str, np.ndarray]) -> EncodedPeople:
+        from moviepick.training.state import load_module_arrays
+
+        net = self._build_net(self.n_items)
+        load_module_arrays(net, arrays, prefix="net.")
+        net.eval()
+        return EncodedPeople(net, np.asarray(arrays["people_hidden"], dtype=np.float32))
+
+    def _encoded_people(self, net: RowNet, source: DeviceRows) -> EncodedPeople:
+        from moviepick.models._autoencoder_torch import represent_rows
+
+        return EncodedPeople(net, represent_rows(net, source, np.arange(len(source))))
+
+
+class StackedAutoencoder(_RatingAutoencoder):
+    name = "autoencoder"
+    description = "Stacked autoencoder of a person's ratings (n -> 20 -> 10 -> 20 -> n, sigmoid)"
+
+    @dataclass
+    class Params:
+        hidden: int = 20  # the outer hidden layers
+        dim: int = 10  # the code in the middle
+        epochs: int = 200
+        lr: float = 0.01
+        batch_size: int = 64
+        weight_decay: float = 1.0
+        patience: int = 10  # epochs without a better validation RMSE before stopping
+        valid_share: float = 0.05  # held out to stop early on when fit is given no valid
+        device: DeviceName = "auto"
+        seed: int = 0
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        if self.params.hidden < 1:
+            raise ModelError("autoencoder needs hidden >= 1")
+
+    def _build_net(self, width: int) -> RowNet:
+        from moviepick.models._autoencoder_torch import StackedNet
+
+        return StackedNet(width, self.params.hidden, self.params.dim)
+
+    def _read_out(self, net: RowNet, source: DeviceRows, train: Interactions) -> EncodedPeople:
+        return self._encoded_people(net, source)
+
+    def _people_from(self, arrays: Mapping[str, np.ndarray]) -> EncodedPeople:
+        return self._encoded_people_from(arrays)
+
+
+VARIANTS = ("item", "user")
+
+
+class AutoRec(_RatingAutoencoder):
+    name = "autorec"
+    description = "AutoRec: I-AutoRec (movies' rating vectors, people folded in) or U-AutoRec"
+
+    @dataclass
+    class Params:
+        variant: Literal["item", "user"] = "item"
+        dim: int = 500
+        epochs: int = 200
+        lr: float = 0.003
+        batch_size: int = 256
+        weight_decay: float = 4.0
+        patience: int = 10  # epochs without a better validation RMSE before stopping
+        valid_share: float = 0.05  # held out to stop early on when fit is given no valid
+        device: DeviceName = "auto"
+        seed: int = 0
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        if self.params.variant not in VARIANTS:
+            raise ModelError(
+                f"autorec variant is one of {', '.join(VARIANTS)}, not {self.params.variant!r}"
+            )
+
+    @property
+    def reconstructs_items(self) -> bool:
+        return self.params.variant == "item"
+
+    def _build_net(self, width: int) -> RowNet:
+        from moviepick.models._autoencoder_torch import AutoRecNet
+
+        return AutoRecNet(width, self.params.dim)
+
+    def _read_out(
+        self, net: RowNet, source: DeviceRows, train: Interactions
+    ) -> EncodedPeople | FoldedInPeople:
+        if not self.reconstructs_items:
+            return self._encoded_people(net, source)
+        from moviepick.models._autoencoder_torch import decoder_rows, represent_rows
+
+        codes = represent_rows(net, source, np.arange(len(source)))
+        prior = decoder_rows(net).mean(axis=0)
+        reg = self.params.weight_decay / 2
+        rows = fold_in(train.by_user, codes, prior, reg)
+        return FoldedInPeople(codes, rows, prior, reg)
+
+    def _people_from(self, arrays: Mapping[str, np.ndarray]) -> EncodedPeople | FoldedInPeople:
+        if not self.reconstructs_items:
+            return self._encoded_people_from(arrays)
+        return FoldedInPeople(
+            np.asarray(arrays["item_codes"], dtype=np.float32),
+            np.asarray(arrays["people_rows"], dtype=np.float32),
+            np.asarray(arrays["prior"], dtype=np.float32),
+            self.params.weight_decay / 2,
+        )
