@@ -101,6 +101,42 @@ def test_evaluate_rating_protocol_as_json(capsys, tiny):
     assert 0 < record["RMSE"] < 3 and 0 < record["MAE"] <= record["RMSE"]
 
 
+def test_evaluate_all_ranks_every_model_and_reuses_stored_results(capsys, monkeypatch, tiny):
+    # --all means every registered model; two keep the test fast whatever gets registered
+    monkeypatch.setattr(
+        "moviepick.evaluation.protocols.model_names", lambda: ["popularity", "ease"]
+    )
+    argv = ["evaluate", "--all", "--protocol", "next-item", "--data", str(tiny)]
+    code, out, _ = run(capsys, *argv, "--json")
+    assert code == 0
+    records = json.loads(out)
+    assert {record["model"] for record in records} == {"popularity", "ease"}
+    assert records[0]["HR@10"] >= records[1]["HR@10"]
+    for record in records:
+        assert {"HR@10", "NDCG@10", "MRR", "genre-Jaccard", "coverage", "fit seconds"} <= set(
+            record
+        )
+        assert not record["reused"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert "next-item on tiny" in out and "MRR" in out
+    assert "stored results reused for popularity, ease" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (["evaluate", "--protocol", "top-n"], ["name the models to evaluate, or give --all"]),
+        (["evaluate", "ease", "--all", "--protocol", "top-n"], ["not both"]),
+        (["evaluate", "ease", "--protocol", "rating-90-10"], ["ease cannot predict ratings"]),
+        (["evaluate", "nope", "--protocol", "top-n"], ["unknown model 'nope'"]),
+    ],
+)
+def test_evaluate_mistakes_are_one_line_errors(capsys, argv, fragments):
+    code, _, err = run(capsys, *argv)
+    assert_one_line_error(code, err, *fragments)
+
+
 @pytest.mark.parametrize(
     ("argv", "fragments"),
     [

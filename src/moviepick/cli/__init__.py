@@ -66,14 +66,27 @@ def build_parser() -> argparse.ArgumentParser:
         _json_option(model_parser)
         model_parser.set_defaults(handler=commands.train, model=name)
 
-    evaluate = subcommand("evaluate", "train and evaluate models on a seeded protocol")
-    evaluate.add_argument("models", nargs="+", metavar="MODEL", choices=model_names())
+    evaluate = subcommand(
+        "evaluate",
+        "train and evaluate models on a seeded protocol and print the leaderboard; a result "
+        "stored for the same model, parameters, dataset and seed is reused",
+    )
+    evaluate.add_argument("models", nargs="*", metavar="MODEL", help="models to evaluate")
+    evaluate.add_argument(
+        "--all", action="store_true", help="every model that takes part in the protocol"
+    )
     evaluate.add_argument(
         "--protocol",
         required=True,
-        choices=["rating-90-10", "ml100k-folds"],
-        help="rating-90-10: seeded random 90/10 split; ml100k-folds: the official u1..u5 folds",
+        choices=["rating-90-10", "ml100k-folds", "top-n", "next-item"],
+        help="rating-90-10: seeded random 90/10 split; ml100k-folds: the official u1..u5 folds "
+        "(both RMSE, rating models only); top-n: per user random 80/20; next-item: "
+        "leave-last-out by time (both full ranking)",
     )
+    evaluate.add_argument(
+        "--retrain", action="store_true", help="evaluate again even where a result is stored"
+    )
+    evaluate.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
     _json_option(evaluate)
     evaluate.set_defaults(handler=commands.evaluate)
 

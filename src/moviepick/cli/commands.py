@@ -55,44 +55,65 @@ def train(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from moviepick.evaluation.rating import FoldEvent, evaluate_rating
+    from moviepick.evaluation.events import EvaluationEvent
+    from moviepick.evaluation.leaderboard import evaluate_or_reuse, rank_records
+    from moviepick.evaluation.protocols import FIT_SECONDS, protocol
 
+    spec = protocol(args.protocol)
+    names = _models_to_evaluate(args.models, args.all, spec.name)
     dataset = open_dataset(args.data)
-    results = []
-    for name in args.models:
-        with render.fit_progress(f"{name} {args.protocol}", quiet=args.json) as report:
+    records, reused = [], []
+    for name in names:
+        with render.fit_progress(f"{name} {spec.name}", quiet=args.json) as report:
 
-            def on_fold(event: FoldEvent) -> None:
-                report(event.event, f"fold {event.fold}/{event.folds}")
+            def on_event(event: EvaluationEvent) -> None:
+                report(event.event, event.stage)
 
-            results.append(evaluate_rating(name, dataset, args.protocol, progress=on_fold))
-    records = [
-        {
-            "model": r.model,
-            "RMSE": r.rmse,
-            "MAE": r.mae,
-            "fit seconds": r.fit_seconds,
-            "folds": len(r.folds),
-        }
-        for r in results
-    ]
+            record, was_stored = evaluate_or_reuse(
+                name, dataset, spec.name, retrain=args.retrain, progress=on_event, seed=args.seed
+            )
+        records.append({**record, "reused": was_stored})
+        if was_stored:
+            reused.append(name)
+    records = rank_records(records, spec.name)
     if args.json:
-        render.print_json(
-            [
-                {
-                    **record,
-                    "dataset": dataset.name,
-                    "protocol": args.protocol,
-                    "per fold": [vars(fold) for fold in result.folds],
-                }
-                for record, result in zip(records, results, strict=True)
-            ]
-        )
+        render.print_json(records)
         return 0
-    title = f"{args.protocol} on {dataset.name}, mean of {len(results[0].folds)} fold(s)"
-    rows = [list(record.values()) for record in sorted(records, key=lambda r: r["RMSE"])]
-    render.console.print(render.table(title, list(records[0]), rows))
+    columns = ["model", *spec.metrics, FIT_SECONDS]
+    rows = [
+        [
+            record["model"],
+            *(record.get(name) for name in spec.metrics),
+            f"{record[FIT_SECONDS]:.2f}",
+        ]
+        for record in records
+    ]
+    folds = records[0]["folds"]
+    mean_of = f", mean of {folds} folds" if folds > 1 else ""
+    title = f"{spec.name} on {dataset.name}: {spec.description}{mean_of}"
+    render.console.print(render.table(title, columns, rows))
+    if reused:
+        render.console.print(
+            f"[dim]stored results reused for {', '.join(reused)} (--retrain to evaluate again)"
+        )
     return 0
+
+
+def _models_to_evaluate(named: list[str], every: bool, protocol_name: str) -> list[str]:
+    from moviepick.evaluation.protocols import models_for, supports
+
+    if every == bool(named):
+        raise MoviepickError("name the models to evaluate, or give --all (not both)")
+    if every:
+        return models_for(protocol_name)
+    names = list(dict.fromkeys(named))
+    unsupported = [name for name in names if not supports(name, protocol_name)]
+    if unsupported:
+        raise MoviepickError(
+            f"{protocol_name} scores predicted ratings; {', '.join(unsupported)} "
+            "cannot predict ratings (try --protocol top-n or next-item)"
+        )
+    return names
 
 
 def recommend(args: argparse.Namespace) -> int:
