@@ -28,6 +28,22 @@ FINGERPRINT = "planted:0"
 # Fewer epochs for models whose defaults are sized for real data (torch models, say), so the
 # shared suite stays fast; models missing here are tested with their defaults.
 FAST_PARAMS: dict[str, dict[str, object]] = {
+    "autoencoder": {
+        "epochs": 20,
+        "lr": 0.05,
+        "batch_size": 4,
+        "weight_decay": 0.01,
+        "valid_share": 0.0,
+        "device": "cpu",
+    },
+    "autorec": {
+        "dim": 16,
+        "epochs": 30,
+        "lr": 0.02,
+        "batch_size": 16,
+        "weight_decay": 0.01,
+        "device": "cpu",
+    },
     "neumf": {"epochs": 30, "dim": 8, "batch_size": 32, "lr": 0.01, "device": "cpu"},
     "genre-embed": {
         "genre_epochs": 20,

@@ -11,6 +11,8 @@ _MODULES = {
     "ease": ("moviepick.models.ease", "EASE"),
     "neumf": ("moviepick.models.neumf", "NeuMF"),
     "genre-embed": ("moviepick.models.genre_embedding", "GenreEmbedding"),
+    "autoencoder": ("moviepick.models.autoencoder", "StackedAutoencoder"),
+    "autorec": ("moviepick.models.autoencoder", "AutoRec"),
 }
 
 
