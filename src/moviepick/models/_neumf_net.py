@@ -10,14 +10,14 @@ scores a training user.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
-# Fold-in of a new person: Adam steps on their vector with the item side frozen, from the mean
-# training user, with a ridge penalty towards that mean (few ratings -> near the mean person).
-FOLD_IN_STEPS = 40
-FOLD_IN_LR = 0.05
-FOLD_IN_REG = 0.05  # per unit of squared distance from the mean user, against summed errors
+GAUSS_NEWTON_STEPS = 3  # of the fold-in of a new person
+MAX_HALVINGS = 8  # of a fold-in step that would not decrease a person's objective
+GRAM_CHUNK = 1 << 22  # values of the per-rating outer products summed at once
 SCORE_CHUNK = 1 << 22  # (users x items x hidden) values per chunk of full scoring
 
 
@@ -94,6 +94,7 @@ class NeuMFNet(nn.Module):
 def fold_in(
     net: NeuMFNet,
     prior: torch.Tensor,
+    precision: torch.Tensor,
     owners: torch.Tensor,
     items: torch.Tensor,
     stars: torch.Tensor,
@@ -101,17 +102,62 @@ def fold_in(
 ) -> torch.Tensor:
     """User vectors for ``n_people`` people from their ratings, the network frozen.
 
-    ``owners[k]`` rated ``items[k]`` with ``stars[k]``. Each person's objective (their squared
-    errors plus the ridge towards ``prior``) involves only their own vector and Adam updates each
-    coordinate on its own, so a person's vector does not depend on who else is in the batch.
+    ``owners[k]`` rated ``items[k]`` with ``stars[k]``. Each person's vector minimises their
+    squared errors plus ``sum(precision * (vector - prior) ** 2)``, by Gauss-Newton steps from
+    the prior, each halved until the objective decreases. The prediction is linear in the GMF part
+    and the bias (one step solves the classic form) and piecewise linear in the MLP part, so a
+    few steps converge. A person's objective involves only their own vector, so it does not
+    depend on who else is in the batch.
     """
-    vectors = prior.expand(n_people, -1).clone().requires_grad_(True)
-    optimizer = torch.optim.Adam([vectors], lr=FOLD_IN_LR)
-    item_rows = net.items.weight[items].detach()
-    for _ in range(FOLD_IN_STEPS):
+    item_rows = net.items.weight[items]
+    theta = prior.expand(n_people, -1).clone()
+
+    def objective(vectors: torch.Tensor) -> torch.Tensor:
         error = net.score_pairs(vectors[owners], item_rows) - stars
-        loss = error.square().sum() + FOLD_IN_REG * (vectors - prior).square().sum()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-    return vectors.detach()
+        penalty = (precision * (vectors - prior).square()).sum(dim=1)
+        return penalty.index_add(0, owners, error.square())
+
+    current = objective(theta)
+    for _ in range(GAUSS_NEWTON_STEPS):
+        rows = theta[owners].requires_grad_(True)
+        with torch.enable_grad():
+            predicted = net.score_pairs(rows, item_rows)
+            # each prediction depends on its own row only: the gradient of the sum is the Jacobian
+            (jacobian,) = torch.autograd.grad(predicted.sum(), rows)
+        residual = predicted.detach() - stars
+        gradient = (precision * (theta - prior)).index_add(0, owners, jacobian * residual[:, None])
+        hessian = _grams(owners, jacobian, n_people) + torch.diag(precision)
+        step = torch.linalg.solve(hessian, gradient)
+        theta, current = _halved_until_better(theta, step, current, objective)
+    return theta
+
+
+def _grams(owners: torch.Tensor, jacobian: torch.Tensor, n_people: int) -> torch.Tensor:
+    """``J_b^T J_b`` per person ``b``, from the Jacobian rows of their ratings."""
+    width = jacobian.shape[1]
+    grams = jacobian.new_zeros((n_people, width, width))
+    per_chunk = max(1, GRAM_CHUNK // (width * width))
+    for rows in range(0, len(owners), per_chunk):
+        part = jacobian[rows : rows + per_chunk]
+        grams.index_add_(0, owners[rows : rows + per_chunk], part[:, :, None] * part[:, None, :])
+    return grams
+
+
+def _halved_until_better(
+    theta: torch.Tensor,
+    step: torch.Tensor,
+    current: torch.Tensor,
+    objective: Callable[[torch.Tensor], torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``theta - scale * step`` per person, the largest scale in 1, 1/2, ... that does not
+    increase their objective (0 when none does); and the objective there."""
+    scale = torch.ones(len(theta), 1)
+    accepted = torch.zeros(len(theta), dtype=torch.bool)
+    for _ in range(MAX_HALVINGS):
+        accepted |= objective(theta - scale * step) <= current
+        if bool(accepted.all()):
+            break
+        scale[~accepted] /= 2
+    scale[~accepted] = 0.0
+    theta = theta - scale * step
+    return theta, objective(theta)

@@ -9,11 +9,13 @@ resume from one (``resume``: a checkpoint file or a directory of them, continuin
 epoch). They early-stop on validation ratings (``valid RMSE``; without any, on a held-out share of
 the training ratings) and keep the best epoch's weights.
 
-A new person is folded in: their vector is fitted to their ratings by a few Adam steps with the
-network frozen (:func:`moviepick.models._neumf_net.fold_in`). ``score_users`` folds training
-users in from their training ratings the same way, so it ranks exactly like ``recommend``;
-``predict`` uses the learned vectors of training users. A query's watch sequence without ratings
-says nothing about stars, so it is only excluded from the recommendations.
+A new person is folded in: their vector is fitted to their ratings by a few Gauss-Newton steps
+with the network frozen, regularised towards the mean training user with per-coordinate
+precisions estimated from the training users (:func:`moviepick.models._neumf_net.fold_in`,
+:meth:`NeuMF._user_prior`). ``score_users`` folds training users in from their training
+ratings the same way, so it ranks exactly like ``recommend``; ``predict`` uses the learned vectors
+of training users. A query's watch sequence without ratings says nothing about stars, so it is
+only excluded from the recommendations.
 
 Torch is imported only inside methods.
 """
@@ -41,6 +43,7 @@ VARIANTS = ("gmf", "neumf")
 HELD_OUT_SHARE = 0.05  # of the training ratings, to early-stop on when fit gets no validation
 FOLD_IN_PAIRS = 1 << 18  # ratings per batch of training users folded in by score_users
 PREDICT_CHUNK = 1 << 18
+PRIOR_VARIANCE_FLOOR = 1e-6  # keeps the precision of a coordinate all users share finite
 
 
 class NeuMF(Recommender):
@@ -79,7 +82,7 @@ class NeuMF(Recommender):
         self.device_used = ""
         self.rating_range = (1.0, 5.0)
         self._net: NeuMFNet | None = None
-        self._prior: torch.Tensor | None = None  # the mean training user's vector
+        self._prior: tuple[torch.Tensor, torch.Tensor] | None = None  # see _user_prior
 
     @property
     def checkpoint_dir(self) -> Path:
@@ -184,20 +187,31 @@ class NeuMF(Recommender):
                 ),
             )
         self.device_used = describe_device(device)
+        self._net = net.cpu().eval().requires_grad_(False)
+        self.n_items = train.n_items
+        self._prior = self._user_prior(train)
+
+    def _user_prior(self, train: Interactions) -> tuple[torch.Tensor, torch.Tensor]:
+        """The fold-in's prior: the mean vector of users with ratings, and per coordinate the
+        precision ``noise variance / variance across those users`` (empirical Bayes), where the
+        noise variance is the mean squared training error."""
+        net = self._network()
         rated = np.flatnonzero(np.bincount(train.users, minlength=train.n_users))
-        self._install(net.cpu(), torch.from_numpy(rated))
+        vectors = net.users.weight[rated] if len(rated) else net.users.weight
+        error = self.predict(train.users, train.items) - train.ratings
+        noise = float(np.mean(np.square(error, dtype=np.float64)))
+        spread = vectors.var(dim=0, unbiased=False) + PRIOR_VARIANCE_FLOOR
+        return vectors.mean(dim=0), noise / spread
 
-    def _install(self, net: NeuMFNet, rated_users: torch.Tensor) -> None:
-        """Freeze ``net`` for scoring; the prior is the mean vector of users with ratings."""
-        self._net = net.eval().requires_grad_(False)
-        vectors = net.users.weight
-        self._prior = (vectors[rated_users] if len(rated_users) else vectors).mean(dim=0)
-        self.n_items = net.items.num_embeddings
-
-    def _fitted(self) -> tuple[NeuMFNet, torch.Tensor]:
-        if self._net is None or self._prior is None:
+    def _network(self) -> NeuMFNet:
+        if self._net is None:
             raise ModelError("neumf is not fitted yet")
-        return self._net, self._prior
+        return self._net
+
+    def _fitted(self) -> tuple[NeuMFNet, tuple[torch.Tensor, torch.Tensor]]:
+        if self._prior is None:
+            raise ModelError("neumf is not fitted yet")
+        return self._network(), self._prior
 
     def score_query(self, query: Query) -> np.ndarray:
         items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
@@ -234,10 +248,11 @@ class NeuMF(Recommender):
 
         from moviepick.models._neumf_net import fold_in
 
-        net, prior = self._fitted()
+        net, (mean, precision) = self._fitted()
         vectors = fold_in(
             net,
-            prior,
+            mean,
+            precision,
             torch.from_numpy(owners.astype(np.int64)),
             torch.from_numpy(items.astype(np.int64)),
             torch.from_numpy(stars.astype(np.float32)),
@@ -250,7 +265,7 @@ class NeuMF(Recommender):
         """Stars for (training user, item) pairs, clipped to the range of the training ratings."""
         import torch
 
-        net, _ = self._fitted()
+        net = self._network()
         users = np.asarray(users, dtype=np.int64)
         items = np.asarray(items, dtype=np.int64)
         predicted = np.empty(len(users), dtype=np.float32)
@@ -264,10 +279,11 @@ class NeuMF(Recommender):
     def get_state(self) -> dict[str, np.ndarray]:
         from moviepick.training.state import module_arrays
 
-        net, prior = self._fitted()
+        net, (mean, precision) = self._fitted()
         return {
             **module_arrays(net, prefix="net."),
-            "prior": prior.numpy(),
+            "prior_mean": mean.numpy(),
+            "prior_precision": precision.numpy(),
             "rating_range": np.array(self.rating_range),
         }
 
@@ -283,7 +299,11 @@ class NeuMF(Recommender):
         net = NeuMFNet(n_users, n_items, p.dim, p.variant, p.dropout, 0.0)
         load_module_arrays(net, arrays, prefix="net.")
         self._net = net.eval().requires_grad_(False)
-        self._prior = torch.from_numpy(np.asarray(arrays["prior"], dtype=np.float32))
+        mean, precision = (
+            torch.from_numpy(np.asarray(arrays[key], dtype=np.float32))
+            for key in ("prior_mean", "prior_precision")
+        )
+        self._prior = mean, precision
         low, high = (float(value) for value in arrays["rating_range"])
         self.rating_range = (low, high)
         self.n_items = n_items
