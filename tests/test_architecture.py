@@ -13,6 +13,8 @@ CORE_MODULES = [
     "moviepick.data.summary",
     "moviepick.models.als",
     "moviepick.models.popularity",
+    "moviepick.models.neumf",
+    "moviepick.models.genre_embedding",
     "moviepick.evaluation.rating",
     "moviepick.session",
     "moviepick.search",
