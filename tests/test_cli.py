@@ -123,6 +123,26 @@ def test_evaluate_all_ranks_every_model_and_reuses_stored_results(capsys, monkey
     assert "stored results reused for popularity, ease" in " ".join(out.split())
 
 
+def test_evaluate_all_skips_a_model_that_refuses_the_data(capsys, monkeypatch, tiny):
+    from moviepick.errors import ModelError
+    from moviepick.models.ease import EASE
+
+    def refuse(*args, **kwargs):
+        raise ModelError("ease would invert a dense matrix over --max-items")
+
+    monkeypatch.setattr(
+        "moviepick.evaluation.protocols.model_names", lambda: ["popularity", "ease"]
+    )
+    monkeypatch.setattr(EASE, "fit", refuse)
+    argv = ["evaluate", "--all", "--protocol", "top-n", "--data", str(tiny), "--json"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0
+    assert [record["model"] for record in json.loads(out)] == ["popularity"]
+    assert "skipped ease: ease would invert" in err
+    code, _, err = run(capsys, *argv[:1], "ease", *argv[2:])
+    assert_one_line_error(code, err, "ease would invert")
+
+
 @pytest.mark.parametrize(
     ("argv", "fragments"),
     [

@@ -15,7 +15,7 @@ from tui_support import write_tiny_movielens
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.data.loader import load_dataset
-from moviepick.errors import ModelError
+from moviepick.errors import MoviepickError
 from moviepick.evaluation import ranking
 from moviepick.evaluation import ranking_metrics as metrics
 from moviepick.evaluation.events import EvaluationEvent
@@ -320,7 +320,7 @@ def test_an_unreadable_leaderboard_is_one_clear_error() -> None:
     path = leaderboard_path("tiny", "top-n")
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
-    with pytest.raises(ModelError, match="unreadable leaderboard .*tiny-top-n.json") as error:
+    with pytest.raises(MoviepickError, match="unreadable leaderboard .*tiny-top-n.json") as error:
         read_leaderboard("tiny", "top-n")
     assert "\n" not in str(error.value)
     assert path.read_text() == "{not json"

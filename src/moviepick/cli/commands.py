@@ -6,7 +6,7 @@ import argparse
 
 from moviepick.cli import render
 from moviepick.cli.params import collect_params
-from moviepick.errors import MoviepickError
+from moviepick.errors import ModelError, MoviepickError
 from moviepick.models.registry import model_class
 from moviepick.profile import Profile
 from moviepick.session import Picker, find_movie, open_dataset, train_model
@@ -69,12 +69,25 @@ def evaluate(args: argparse.Namespace) -> int:
             def on_event(event: EvaluationEvent) -> None:
                 report(event.event, event.stage)
 
-            record, was_stored = evaluate_or_reuse(
-                name, dataset, spec.name, retrain=args.retrain, progress=on_event, seed=args.seed
-            )
+            try:
+                record, was_stored = evaluate_or_reuse(
+                    name,
+                    dataset,
+                    spec.name,
+                    retrain=args.retrain,
+                    progress=on_event,
+                    seed=args.seed,
+                )
+            except ModelError as error:
+                if not args.all:
+                    raise
+                render.errors.print(f"[yellow]skipped {name}:[/] {error}")
+                continue
         records.append({**record, "reused": was_stored})
         if was_stored:
             reused.append(name)
+    if not records:
+        raise MoviepickError(f"no model could be evaluated on {spec.name}")
     records = rank_records(records, spec.name)
     if args.json:
         render.print_json(records)

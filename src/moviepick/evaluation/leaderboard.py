@@ -21,7 +21,7 @@ from typing import Any
 
 from moviepick import atomic, paths
 from moviepick.data.dataset import Dataset
-from moviepick.errors import ModelError
+from moviepick.errors import MoviepickError
 from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.protocols import evaluate, protocol, resolved_params
 from moviepick.store import ModelStore, update_metrics
@@ -37,7 +37,7 @@ def leaderboard_path(dataset_name: str, protocol_name: str) -> Path:
 def read_leaderboard(dataset_name: str, protocol_name: str) -> list[dict[str, Any]]:
     """The stored records for a dataset and protocol, best first; none when nothing is stored.
 
-    Raises ModelError naming the file when it is not a leaderboard this version can read.
+    Raises MoviepickError naming the file when it is not a leaderboard this version can read.
     """
     path = leaderboard_path(dataset_name, protocol_name)
     if not path.exists():
@@ -51,7 +51,7 @@ def read_leaderboard(dataset_name: str, protocol_name: str) -> list[dict[str, An
         if not all(complete):
             raise ValueError("a record lacks its model, fingerprint, seed or params")
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ModelError(f"unreadable leaderboard {path}: {error}; move it away") from None
+        raise MoviepickError(f"unreadable leaderboard {path}: {error}; move it away") from None
     return rank_records(records, protocol_name)
 
 
