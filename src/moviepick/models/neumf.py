@@ -214,12 +214,17 @@ class NeuMF(Recommender):
         return self._network(), self._prior
 
     def score_query(self, query: Query) -> np.ndarray:
+        from moviepick.training.threads import torch_threads
+
         items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
         stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
         known = (items >= 0) & (items < self.n_items)
         order = np.argsort(items[known], kind="stable")
         owners = np.zeros(len(order), dtype=np.int64)
-        return self._fold_in_scores(owners, items[known][order], stars[known][order], 1)[0]
+        # One person's ops are small: on a busy 2-core machine two threads made recommend 30
+        # times slower (570 ms against 18 ms median on 3,706 movies).
+        with torch_threads(1):
+            return self._fold_in_scores(owners, items[known][order], stars[known][order], 1)[0]
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Training users folded in from their training ratings, as ``score_query`` does."""
