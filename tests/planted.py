@@ -53,6 +53,8 @@ FAST_PARAMS: dict[str, dict[str, object]] = {
         "lr": 0.05,
         "device": "cpu",
     },
+    "seq-mean": {"window": 4, "dim": 16, "epochs": 5, "device": "cpu"},
+    "sasrec": {"max_len": 12, "dim": 16, "blocks": 1, "epochs": 5, "device": "cpu"},
 }
 
 

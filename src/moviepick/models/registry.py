@@ -13,6 +13,8 @@ _MODULES = {
     "genre-embed": ("moviepick.models.genre_embedding", "GenreEmbedding"),
     "autoencoder": ("moviepick.models.autoencoder", "StackedAutoencoder"),
     "autorec": ("moviepick.models.autoencoder", "AutoRec"),
+    "seq-mean": ("moviepick.models.sequential", "SeqMean"),
+    "sasrec": ("moviepick.models.sequential", "SASRec"),
 }
 
 
