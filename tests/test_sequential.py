@@ -214,7 +214,8 @@ def test_a_raising_progress_callback_stops_training_between_batches(name: str) -
     model = MODELS[name](**{**CHAIN_PARAMS[name], "epochs": 10_000, "batch_size": 1})
     with pytest.raises(Cancelled):
         model.fit(chain()[0], progress=cancel)
-    assert len(seen) == 1 and seen[0].heartbeat and seen[0].step == 0
+    # Whichever comes first, a mid-epoch heartbeat or the first epoch's end, training stops there.
+    assert len(seen) == 1 and seen[0].step <= 1
 
 
 @pytest.mark.parametrize("name", list(MODELS))
