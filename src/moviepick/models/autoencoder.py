@@ -16,9 +16,13 @@ objective), reported per rating. The reconstruction is the predicted stars.
   ``i``'s reconstruction as ``w_u . h_i + b_u``, where ``h_i`` is the movie's code and
   ``(w_u, b_u)`` is ``u``'s row of the decoder. A new person is not an input, so they are folded
   in: their decoder row is the ridge regression of their ratings on the codes of the movies they
-  rated (:mod:`moviepick.models.ridge_fold_in`), which is the training objective restricted to
-  that row, solved exactly. At the end of training every training person's row is replaced by
-  the same fold-in, so a training person and a new person with the same ratings score alike.
+  rated (:mod:`moviepick.models.ridge_fold_in`). That is the training objective restricted to
+  the row, solved exactly, except that the penalty pulls towards the training people's mean row
+  (bias included) rather than towards zero, so a person without ratings gets the mean row. At
+  the end of training every training person's row is replaced by the same fold-in of all their
+  training ratings: a training person and a new person with the same ratings score alike, and
+  the refitted rows predict held-out ratings at least as well as the trained ones (RMSE 0.900
+  against 0.903 on a tenth of ml-100k's u1.base).
 
 Training uses the shared loop (:mod:`moviepick.training`): Adam on shuffled mini-batches of rows,
 a fit event per epoch with the validation RMSE when ``valid`` is given, early stopping on it with
@@ -294,7 +298,7 @@ class StackedAutoencoder(_RatingAutoencoder):
         epochs: int = 200
         lr: float = 0.01
         batch_size: int = 64
-        weight_decay: float = 1.0
+        weight_decay: float = 5.0
         patience: int = 10  # epochs without a better validation RMSE before stopping
         valid_share: float = 0.05  # held out to stop early on when fit is given no valid
         device: DeviceName = "auto"
@@ -331,7 +335,7 @@ class AutoRec(_RatingAutoencoder):
         epochs: int = 200
         lr: float = 0.003
         batch_size: int = 256
-        weight_decay: float = 4.0
+        weight_decay: float = 150.0
         patience: int = 10  # epochs without a better validation RMSE before stopping
         valid_share: float = 0.05  # held out to stop early on when fit is given no valid
         device: DeviceName = "auto"
@@ -339,6 +343,8 @@ class AutoRec(_RatingAutoencoder):
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
+        if self.params.variant == "item" and self.params.weight_decay <= 0:
+            raise ModelError("autorec's item variant needs weight_decay > 0 to fold people in")
         if self.params.variant not in VARIANTS:
             raise ModelError(
                 f"autorec variant is one of {', '.join(VARIANTS)}, not {self.params.variant!r}"
