@@ -11,15 +11,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from moviepick import paths
+from moviepick import atomic, paths
 from moviepick.data.catalog import Catalog
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
@@ -85,21 +83,9 @@ def write_cached(dataset: Dataset, key: str) -> None:
     arrays = {name: getattr(catalog, name) for name in _CATALOG_ARRAYS}
     arrays |= {name: getattr(interactions, name) for name in _INTERACTION_ARRAYS}
     encoded_meta = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            np.savez(handle, meta=encoded_meta, user_ids=dataset.user_ids, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+    # The cache is only a speed-up: when it cannot be written, the data still loads.
+    with contextlib.suppress(OSError):
+        atomic.write_npz(path, meta=encoded_meta, user_ids=dataset.user_ids, **arrays)
 
 
 def _dataset(meta: dict[str, Any], arrays: dict[str, np.ndarray], user_ids: np.ndarray) -> Dataset:

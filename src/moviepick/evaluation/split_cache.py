@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from moviepick import paths
+from moviepick import atomic, paths
 
 SPLIT_FORMAT = 1
 _LABEL_VALUES = (0, 1, 2)
@@ -51,18 +49,5 @@ def write_labels(fingerprint: str, protocol: str, seed: int, labels: np.ndarray)
     """Store ``labels`` atomically (a temporary file renamed into place)."""
     path = split_path(fingerprint, protocol, seed)
     key = np.frombuffer(_key(fingerprint, protocol, seed).encode(), dtype=np.uint8)
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            np.savez(handle, key=key, labels=np.asarray(labels, dtype=np.int8))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+    with contextlib.suppress(OSError):
+        atomic.write_npz(path, key=key, labels=np.asarray(labels, dtype=np.int8))

@@ -103,7 +103,7 @@ class Recommender(ABC):
 
     @dataclass
     class Params:
-        pass
+        """Hyper-parameters: each model defines its own fields."""
 
     def __init__(self, **params: Any) -> None:
         names = {f.name for f in dataclasses.fields(self.Params)}
