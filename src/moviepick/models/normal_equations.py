@@ -1,4 +1,5 @@
-"""Batched Gram matrices over the rows of a CSR matrix, for alternating least squares.
+"""Batched Gram matrices over the rows of a CSR matrix, and batched conjugate gradients for the
+ridge systems built from them, for alternating least squares.
 
 Row ``r`` of a CSR matrix selects rows ``j`` of a dense feature matrix ``X``; its Gram matrix is
 ``sum X[j] X[j]^T``. Rows are grouped by length and padded with a zero feature row, so each group
