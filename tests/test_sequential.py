@@ -174,10 +174,10 @@ def test_sampled_softmax_learns_the_walk_too() -> None:
     assert model.recommend(Query(sequence=[2, 3, 4]), 1).items.tolist() == [5]
 
 
-@pytest.mark.parametrize("name", list(MODELS))
-def test_validation_hit_rate_is_reported_and_the_best_epoch_kept(name: str) -> None:
-    train, following = chain()
-    valid = Interactions(
+def walk_ends() -> Interactions:
+    """Each user's next movie, watched after all their training movies."""
+    _, following = chain()
+    return Interactions(
         np.arange(N_USERS, dtype=np.int32),
         following.astype(np.int32),
         np.full(N_USERS, 4.0, dtype=np.float32),
@@ -185,18 +185,48 @@ def test_validation_hit_rate_is_reported_and_the_best_epoch_kept(name: str) -> N
         N_USERS,
         N_ITEMS,
     )
+
+
+def epoch_events(events: list[FitEvent]) -> list[FitEvent]:
+    return [event for event in events if not event.heartbeat]
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_validation_hit_rate_is_reported_and_the_best_epoch_kept(name: str) -> None:
+    train, following = chain()
     events: list[FitEvent] = []
-    model = MODELS[name](**{**CHAIN_PARAMS[name], "patience": 2})
-    model.fit(train, valid=valid, progress=events.append)
-    epochs = [event for event in events if not event.heartbeat]
+    model = MODELS[name](**{**CHAIN_PARAMS[name], "patience": 2, "refit": False})
+    model.fit(train, valid=walk_ends(), progress=events.append)
+    epochs = epoch_events(events)
     rates = [event.metrics["valid HR@10"] for event in epochs]
     assert epochs[-1].metrics["best valid HR@10"] == max(rates) >= 0.9
+    assert [event.step for event in epochs] == list(range(1, len(epochs) + 1))
     assert epochs[-1].step == epochs[-1].total
-    users = np.arange(N_USERS)
-    scores = model.score_users(users, train)
+    scores = model.score_users(np.arange(N_USERS), train)
     scores[train.users, train.items] = -np.inf
     top = np.argsort(-scores, axis=1, kind="stable")[:, :10]
     assert (top == following[:, None]).any(axis=1).mean() == max(rates)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_a_refit_trains_on_train_and_valid_for_the_best_epoch_count(name: str) -> None:
+    # movie 5 is watched only in valid: the model learns it only by training on valid too
+    everything, _ = chain()
+    in_valid = everything.items == 5
+    train, valid = everything.select(~in_valid), everything.select(in_valid)
+    events: list[FitEvent] = []
+    model = MODELS[name](**{**CHAIN_PARAMS[name], "patience": 2})
+    model.fit(train, valid=valid, progress=events.append)
+    epochs = epoch_events(events)
+    validated = [event for event in epochs if "valid HR@10" in event.metrics]
+    rates = [event.metrics["valid HR@10"] for event in validated]
+    assert len(epochs) - len(validated) == rates.index(max(rates)) + 1
+    assert [event.step for event in epochs] == list(range(1, len(epochs) + 1))
+    assert epochs[-1].step == epochs[-1].total
+    assert model.recommend(Query(sequence=[2, 3, 4]), 1).items.tolist() == [5]
+    without = MODELS[name](**{**CHAIN_PARAMS[name], "patience": 2, "refit": False})
+    without.fit(train, valid=valid)
+    assert without.recommend(Query(sequence=[2, 3, 4]), 1).items.tolist() != [5]
 
 
 class Cancelled(Exception):

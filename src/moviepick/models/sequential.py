@@ -7,7 +7,11 @@
   transformer over the watch sequence with learned positions, trained by cross-entropy at every
   position over the whole catalogue, or by sampled softmax over ``negatives`` uniformly drawn
   movies for catalogues of more than ``sampled_above`` movies (``loss="auto"``). Every history
-  starts with a learned begin token, so an empty one predicts a first movie.
+  starts with a learned begin token, so an empty one predicts a first movie. Long histories are
+  cut into windows of ``max_len`` from the most recent end, each a training sequence. The
+  defaults are sized for MovieLens on a CPU: on ml-100k, windows of 200 (the paper's) learned
+  more slowly per CPU minute than windows of 50 (valid HR@10 0.17 after 24 epochs against 0.21),
+  and dropout 0.5 suits data this small.
 
 Training sequences are each user's interactions in time order (ties in row order, as
 :func:`moviepick.models.base.user_query`). A person is scored from ``Query.sequence``, or their
@@ -17,7 +21,11 @@ rated movies in the given order when it is empty; movies outside the catalogue a
 
 With ``valid``, each epoch reports ``valid HR@10`` (a valid user's held-out movies against
 everything outside their training history, scored from it) and training stops after
-``patience`` epochs without a better one, keeping the best epoch's weights.
+``patience`` epochs without a better one, keeping the best epoch's weights. With ``refit`` (the
+default) a fresh network is then trained on ``train`` and ``valid`` together for that many
+epochs, which roughly doubles the fit time: for next-item, ``valid`` is every user's latest
+training movie, the step that tells most about the next one (SASRec on ml-100k: test HR@10
+about 0.19 without the refit, 0.21 with it).
 
 Torch is imported only inside methods (the modules are in :mod:`._sequential_nets`).
 """
@@ -40,6 +48,8 @@ from moviepick.training.device import DEVICE_NAMES, DeviceName
 if TYPE_CHECKING:
     import torch
     from torch import nn
+
+    from moviepick.training.reporter import FitReporter
 
 SCORE_BATCH = 256  # users scored per forward pass
 VALID_METRIC = "valid HR@10"
@@ -82,48 +92,74 @@ class _SequentialRecommender(Recommender):
     ) -> None:
         import torch
 
-        from moviepick.training.batches import shuffled_batches
         from moviepick.training.device import describe_device, resolve_device
-        from moviepick.training.loop import EarlyStopping, run_epochs
-        from moviepick.training.precision import Precision
         from moviepick.training.reporter import FitReporter
-        from moviepick.training.seeding import seed_torch
         from moviepick.training.threads import torch_threads
 
         if len(train) == 0:
             raise ModelError(f"{self.name} needs at least one interaction to fit")
         p = self.params
         device = resolve_device(p.device)
-        seed_torch(p.seed)
         self.n_items = train.n_items
+        valid = valid if valid is not None and len(valid) else None
+        refitting = valid is not None and p.refit
+        reporter = FitReporter(progress, p.epochs * (2 if refitting else 1))
+        # One intra-op thread on the CPU: on a busy 2-core machine, two threads that wait for
+        # each other made SASRec's batches up to 4.6 times slower.
+        with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
+            net, best_epoch = self._train(train, valid, p.epochs, reporter, device)
+            if refitting:
+                epochs = best_epoch or p.epochs
+                reporter.skip(p.epochs - epochs)
+                net, _ = self._train(_joined(train, valid), None, epochs, reporter, device)
+        self.device_used = describe_device(device)
+        self._net = net.cpu().eval().requires_grad_(False)
+
+    def _train(
+        self,
+        train: Interactions,
+        valid: Interactions | None,
+        epochs: int,
+        reporter: FitReporter,
+        device: torch.device,
+    ) -> tuple[nn.Module, int | None]:
+        """A fresh network trained for up to ``epochs`` on ``train``, early-stopping on ``valid``
+        and keeping its best epoch's weights; returns it and that epoch."""
+        import torch
+
+        from moviepick.training.batches import shuffled_batches
+        from moviepick.training.loop import EarlyStopping, run_epochs
+        from moviepick.training.precision import Precision
+        from moviepick.training.seeding import seed_torch
+
+        p = self.params
+        seed_torch(p.seed)
         sequences = UserSequences.from_interactions(train)
         net = self._new_net(train.n_items).to(device)
         optimizer = torch.optim.Adam(net.parameters(), lr=p.lr, weight_decay=p.weight_decay)
         n_rows, batch_loss = self._training_task(net, sequences, device)
-        validate = None
-        if valid is not None and len(valid):
+        validate = early_stopping = None
+        if valid is not None:
 
             def validate() -> dict[str, float]:
                 return {VALID_METRIC: self._hit_rate(net, sequences, valid, device)}
 
-        # One intra-op thread on the CPU: on a busy 2-core machine, two threads that wait for
-        # each other made SASRec's batches up to 4.6 times slower.
-        with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
-            run_epochs(
-                net,
-                optimizer,
-                lambda epoch: shuffled_batches(
-                    n_rows, p.batch_size, seed=p.seed, epoch=epoch, device=torch.device("cpu")
-                ),
-                batch_loss,
-                epochs=p.epochs,
-                reporter=FitReporter(progress, p.epochs),
-                precision=Precision(device),
-                validate=validate,
-                early_stopping=EarlyStopping(VALID_METRIC, p.patience, higher_is_better=True),
-            )
-        self.device_used = describe_device(device)
-        self._net = net.cpu().eval().requires_grad_(False)
+            early_stopping = EarlyStopping(VALID_METRIC, p.patience, higher_is_better=True)
+
+        result = run_epochs(
+            net,
+            optimizer,
+            lambda epoch: shuffled_batches(
+                n_rows, p.batch_size, seed=p.seed, epoch=epoch, device=torch.device("cpu")
+            ),
+            batch_loss,
+            epochs=epochs,
+            reporter=reporter,
+            precision=Precision(device),
+            validate=validate,
+            early_stopping=early_stopping,
+        )
+        return net, result.best_epoch
 
     def _hit_rate(
         self, net: nn.Module, sequences: UserSequences, valid: Interactions, device: torch.device
@@ -210,7 +246,8 @@ class SeqMean(_SequentialRecommender):
         lr: float = 1e-3
         batch_size: int = 256
         weight_decay: float = 0.0
-        patience: int = 3  # epochs without a better valid HR@10 before stopping; 0: never
+        patience: int = 5  # epochs without a better valid HR@10 before stopping; 0: never
+        refit: bool = True  # with valid: retrain on train + valid for the best epoch count
         device: DeviceName = "auto"
         seed: int = 0
 
@@ -254,16 +291,17 @@ class SASRec(_SequentialRecommender):
 
     @dataclass
     class Params:
-        max_len: int = 200  # the most recent movies a prediction attends to
+        max_len: int = 50  # the most recent movies a prediction attends to
         dim: int = 64
         heads: int = 1
         blocks: int = 2
-        dropout: float = 0.2
+        dropout: float = 0.5
         epochs: int = 200
-        lr: float = 1e-3
-        batch_size: int = 128  # sequences of up to max_len movies
+        lr: float = 2e-3
+        batch_size: int = 32  # sequences of up to max_len movies
         weight_decay: float = 0.0
-        patience: int = 5  # epochs without a better valid HR@10 before stopping; 0: never
+        patience: int = 10  # epochs without a better valid HR@10 before stopping; 0: never
+        refit: bool = True  # with valid: retrain on train + valid for the best epoch count
         loss: Literal["auto", "full", "sampled"] = "auto"
         sampled_above: int = 20_000  # auto: sampled softmax for more movies than this
         negatives: int = 256  # uniformly drawn movies per batch for the sampled softmax
@@ -331,6 +369,18 @@ class SASRec(_SequentialRecommender):
         hidden = net(torch.from_numpy(tokens).to(device))
         final = hidden[torch.arange(len(users), device=device), torch.from_numpy(last).to(device)]
         return net.logits(final).float().cpu().numpy()
+
+
+def _joined(train: Interactions, valid: Interactions) -> Interactions:
+    """Both sets of interactions; at equal timestamps a valid one counts as the later."""
+    return Interactions(
+        np.concatenate([train.users, valid.users]),
+        np.concatenate([train.items, valid.items]),
+        np.concatenate([train.ratings, valid.ratings]),
+        np.concatenate([train.timestamps, valid.timestamps]),
+        max(train.n_users, valid.n_users),
+        train.n_items,
+    )
 
 
 def _exclude_histories(scores: np.ndarray, sequences: UserSequences, users: np.ndarray) -> None:
