@@ -7,7 +7,7 @@ from functools import cache
 
 import numpy as np
 import pytest
-from planted import BLOCK, N_ITEMS, Planted, planted, training_query
+from planted import BLOCK, N_ITEMS, USERS_PER_GROUP, Planted, planted, training_query
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
@@ -136,11 +136,49 @@ def test_a_movie_with_one_very_low_rating_is_recommended_to_nobody() -> None:
         {"bias_reg": 0.0},
         {"prior_count": 0.0},
         {"speed": 2},
+        {"feedback": "stars"},
+        {"alpha": 0.0},
     ],
 )
 def test_bad_parameters_are_refused(params: dict[str, object]) -> None:
     with pytest.raises(ModelError):
         create_model("als", **params)
+
+
+def test_implicit_feedback_ranks_a_users_own_block_above_the_other() -> None:
+    """Each user also rated two random movies of the other block (1 star, which the implicit
+    model reads as picked): the unrated movies of their own block still come out ahead."""
+    model, events = fitted(feedback="implicit", factors=2, reg=1.0, iters=6)
+    data = planted()
+    losses = np.array([event.loss for event in events])
+    assert len(losses) == 6 and np.all(np.diff(losses) <= 1e-5 * losses[:-1])
+    for user in range(2 * USERS_PER_GROUP):
+        scores = model.score_query(training_query(data.train, user))
+        rated = data.train.items[data.train.users == user]
+        unrated = np.setdiff1d(np.arange(N_ITEMS), [*rated, *Planted.cold_items()])
+        own_block = np.isin(unrated, Planted.block_of(user))
+        own, other = unrated[own_block], unrated[~own_block]
+        assert scores[own].mean() > scores[other].mean()
+        assert scores[data.held_out[user]] > np.median(scores[other])
+
+
+def test_implicit_fold_in_reproduces_the_fitted_user_vectors() -> None:
+    model, _ = fitted(feedback="implicit", iters=3)
+    users = np.arange(5)
+    np.testing.assert_allclose(
+        model.score_users(users, planted().train),
+        model.user_factors[users] @ model.item_factors.T,
+        atol=1e-4,
+    )
+
+
+def test_implicit_feedback_reports_valid_hit_rate_and_predicts_no_stars() -> None:
+    model = ALS(feedback="implicit", iters=2)
+    events: list[FitEvent] = []
+    model.fit(planted().train, valid=planted().train.select(slice(0, 30)), progress=events.append)
+    assert all(0.0 <= event.metrics["valid HR@10"] <= 1.0 for event in events)
+    with pytest.raises(ModelError, match="predicts no stars"):
+        model.predict(np.array([0]), np.array([0]))
 
 
 def test_ml100k_first_official_fold_rmse_with_defaults(shared_data) -> None:

@@ -34,7 +34,7 @@ from moviepick.evaluation.leaderboard import (
     rank_records,
     read_leaderboard,
 )
-from moviepick.evaluation.protocols import PROTOCOLS, evaluate, models_for
+from moviepick.evaluation.protocols import PROTOCOLS, changed_params, evaluate, models_for
 from moviepick.evaluation.split_cache import read_labels, split_path, write_labels
 from moviepick.models.base import Query, Recommender
 from moviepick.models.registry import create_model, model_class, model_names
@@ -276,6 +276,25 @@ def test_records_carry_the_protocols_metrics_under_the_tables_names(
     assert record["fit seconds"] >= 0 and record["protocol"] == protocol
     assert record["params"] == dataclasses.asdict(create_model(model).params)
     assert stage in {event.stage for event in events}
+
+
+@pytest.mark.parametrize(
+    ("model", "ranking_setting"),
+    [("popularity", {"by": "count"}), ("als", {"feedback": "implicit"})],
+)
+def test_ranking_protocols_use_a_models_ranking_params_unless_told_otherwise(
+    tiny: Dataset, model: str, ranking_setting: dict[str, str]
+) -> None:
+    assert model_class(model).ranking_params == ranking_setting
+    ranked = evaluate(model, tiny, "top-n").as_record()
+    assert ranked["params"] | ranking_setting == ranked["params"]
+    assert changed_params(model, ranked["params"]) == ranking_setting
+    rated = evaluate(model, tiny, "rating-90-10").as_record()
+    assert rated["params"] == dataclasses.asdict(create_model(model).params)
+    name, value = next(iter(ranking_setting.items()))
+    default = getattr(create_model(model).params, name)
+    told = evaluate(model, tiny, "top-n", params={name: default}).as_record()
+    assert told["params"][name] == default
 
 
 def test_every_model_ranks_but_only_rating_models_are_rated() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from moviepick.cli import render
 from moviepick.cli.params import collect_params
@@ -95,7 +96,7 @@ def evaluate(args: argparse.Namespace) -> int:
     columns = ["model", *spec.metrics, FIT_SECONDS]
     rows = [
         [
-            record["model"],
+            _model_label(record),
             *(record.get(name) for name in spec.metrics),
             f"{record[FIT_SECONDS]:.2f}",
         ]
@@ -110,6 +111,16 @@ def evaluate(args: argparse.Namespace) -> int:
             f"[dim]stored results reused for {', '.join(reused)} (--retrain to evaluate again)"
         )
     return 0
+
+
+def _model_label(record: dict[str, Any]) -> str:
+    """The model's name, with the hyper-parameters it was evaluated with that differ from its
+    defaults, e.g. ``als (feedback=implicit)``."""
+    from moviepick.evaluation.protocols import changed_params
+
+    changed = changed_params(record["model"], record["params"])
+    settings = ", ".join(f"{name}={value}" for name, value in changed.items())
+    return f"{record['model']} ({settings})" if settings else record["model"]
 
 
 def _models_to_evaluate(named: list[str], every: bool, protocol_name: str) -> list[str]:

@@ -120,7 +120,7 @@ def evaluate_or_reuse(
         "model": model_name,
         "fingerprint": dataset.fingerprint,
         "seed": seed,
-        "params": resolved_params(model_name, params),
+        "params": resolved_params(model_name, protocol_name, params),
     }
     if not retrain and (record := stored_record(dataset, protocol_name, key)) is not None:
         return record, True

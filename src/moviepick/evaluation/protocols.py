@@ -81,10 +81,29 @@ def models_for(protocol_name: str) -> list[str]:
     return [name for name in model_names() if supports(name, protocol_name)]
 
 
-def resolved_params(model_name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every hyper-parameter of ``model_name`` with ``params`` applied, as plain JSON data."""
-    model = create_model(model_name, **(params or {}))
+def protocol_params(
+    model_name: str, protocol_name: str, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``params`` over the model's ``ranking_params`` for a ranking protocol, else ``params``."""
+    given = dict(params or {})
+    if protocol(protocol_name).needs_ratings:
+        return given
+    return {**model_class(model_name).ranking_params, **given}
+
+
+def resolved_params(
+    model_name: str, protocol_name: str, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every hyper-parameter ``model_name`` is evaluated with on ``protocol_name``, given
+    ``params``, as plain JSON data."""
+    model = create_model(model_name, **protocol_params(model_name, protocol_name, params))
     return json.loads(json.dumps(dataclasses.asdict(model.params)))
+
+
+def changed_params(model_name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The entries of a record's ``params`` that differ from the model's defaults."""
+    defaults = json.loads(json.dumps(dataclasses.asdict(create_model(model_name).params)))
+    return {name: value for name, value in params.items() if defaults.get(name) != value}
 
 
 @dataclass(frozen=True)
@@ -126,9 +145,11 @@ def evaluate(
     progress: Callable[[EvaluationEvent], None] | None = None,
     seed: int = 0,
 ) -> EvaluationResult:
-    """Fit a fresh ``model_name`` on the split(s) of ``protocol_name`` and measure it."""
+    """Fit a fresh ``model_name`` on the split(s) of ``protocol_name`` and measure it, with
+    ``params`` over the model's ``ranking_params`` on a ranking protocol."""
     spec = protocol(protocol_name)
-    resolved = resolved_params(model_name, params)
+    resolved = resolved_params(model_name, spec.name, params)
+    params = protocol_params(model_name, spec.name, params)
     if spec.needs_ratings:
         metrics, fit_seconds, folds, test_size = _rating(
             model_name, dataset, spec.name, params, progress, seed

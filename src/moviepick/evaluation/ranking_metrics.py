@@ -56,6 +56,13 @@ def hit_rate_at(hits: np.ndarray, k: int) -> np.ndarray:
     return hits[:, :k].any(axis=1).astype(np.float64)
 
 
+def held_out_hit_rate(scores: np.ndarray, held_out: np.ndarray, k: int) -> np.ndarray:
+    """:func:`hit_rate_at` of each row of ``scores`` against its boolean ``held_out`` items;
+    items a row must not count (its training items) carry ``-inf``."""
+    top, real = top_items(scores, k)
+    return hit_rate_at(np.take_along_axis(held_out, top, axis=1) & real, k)
+
+
 def reciprocal_rank(scores: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """``1 / rank`` of each row's one target item in the full ranking of that row.
 

@@ -24,6 +24,12 @@ rating, which never rises.
 Every numpy call on the fitting path releases the GIL while it computes (scipy.linalg's LAPACK
 wrappers would not), so a fit in a worker thread leaves the UI thread responsive.
 
+With ``feedback="implicit"`` the model instead factorises who rated what, whatever the stars
+(:mod:`moviepick.models.implicit_factors`, without biases or genre vectors), which ranks the
+movies a person will pick far better than predicted stars do, but predicts no stars. The ranking
+protocols evaluate ``als`` this way (:attr:`ALS.ranking_params`); its defaults (``alpha`` 5,
+``reg`` 50) were chosen on ml-latest-small's top-n split.
+
 Items outside ``[0, n_items)`` in a query are ignored, as :meth:`Recommender.recommend` ignores
 them when excluding seen items.
 """
@@ -40,6 +46,8 @@ import scipy.sparse as sp
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
+from moviepick.evaluation.ranking_metrics import held_out_hit_rate
+from moviepick.models import implicit_factors
 from moviepick.models.base import FitEvent, Progress, Query, Recommender
 from moviepick.models.normal_equations import conjugate_gradient, grams
 
@@ -51,18 +59,27 @@ SELECTION_STEPS = len(REG_PATH) * SWEEPS_PER_REG
 SELECTION_SHARE = 0.1  # of the training ratings, held out to choose reg
 PREDICT_CHUNK = 1 << 20
 CG_STEPS = 3  # per item and sweep; 2 fit as well on ml-100k and ml-latest-small
+FEEDBACK = ("explicit", "implicit")
+IMPLICIT_REG = 50.0  # the implicit model's reg when none is given
+VALID_CUTOFF = 10  # the implicit model reports valid HR@10
+SCORE_BATCH = 1024  # users scored at once for the implicit model's validation
 
 
 class ALS(Recommender):
     name = "als"
     description = "Biased matrix factorisation with genre factors (alternating least squares)"
     predicts_ratings = True
+    ranking_params = {"feedback": "implicit"}
 
     @dataclass
     class Params:
         factors: int = 32
         iters: int = 15
-        reg: float | None = None  # a vector fitted to n ratings gets reg * (n + prior_count)
+        feedback: str = "explicit"  # "implicit": factorise who rated what, not the stars
+        alpha: float = 5.0  # implicit: a rated cell weighs 1 + alpha, an unrated one 1
+        # explicit: a vector fitted to n ratings gets reg * (n + prior_count), chosen when None;
+        # implicit: the ridge of every vector, IMPLICIT_REG when None
+        reg: float | None = None
         prior_count: float = 20.0  # see _vector_reg
         genre_reg: float = 0.3  # genre vectors get genre_reg * reg * (ratings of their items)
         bias_reg: float = 2.0  # not weighted by the number of ratings
@@ -76,6 +93,11 @@ class ALS(Recommender):
         regs = (self.params.genre_reg, self.params.bias_reg, self.params.prior_count)
         if (self.params.reg is not None and self.params.reg <= 0) or min(regs) <= 0:
             raise ModelError("als needs reg, genre_reg, bias_reg and prior_count > 0")
+        if self.params.feedback not in FEEDBACK:
+            known = " or ".join(FEEDBACK)
+            raise ModelError(f"als feedback is {known}, not {self.params.feedback!r}")
+        if self.params.alpha <= 0:
+            raise ModelError("als needs alpha > 0")
         # (n_items, n_genres) bool, set by prepare() (or directly, without a catalogue)
         self.item_genres: np.ndarray | None = None
         self.reg = 0.0
@@ -104,6 +126,9 @@ class ALS(Recommender):
         if len(train) == 0:
             raise ModelError("als needs at least one rating to fit")
         self.n_items = train.n_items
+        if self.implicit:
+            self._fit_implicit(train, valid, progress, started)
+            return
         self.genre_weights = self._genre_weights(train.n_items)
         genre_pairs = _genre_pairs(self.genre_weights)
         selection_steps = SELECTION_STEPS if self.params.reg is None else 0
@@ -127,6 +152,64 @@ class ALS(Recommender):
             if valid is not None and len(valid):
                 metrics["valid RMSE"] = self._rmse(valid)
             report(step, metrics, (squared_error + self._penalty(train)) / len(train))
+
+    @property
+    def implicit(self) -> bool:
+        return self.params.feedback == "implicit"
+
+    def _fit_implicit(
+        self,
+        train: Interactions,
+        valid: Interactions | None,
+        progress: Progress | None,
+        started: float,
+    ) -> None:
+        """Factors of who rated what; no biases or genre vectors (kept empty for the state)."""
+        p = self.params
+        self.reg = IMPLICIT_REG if p.reg is None else p.reg
+        self.global_mean = train.global_mean
+        self.rating_range = (float(train.ratings.min()), float(train.ratings.max()))
+        self.genre_weights = np.zeros((train.n_items, 0), dtype=np.float32)
+        self.genre_factors = np.zeros((0, p.factors), dtype=np.float32)
+        self.item_bias = np.zeros(train.n_items, dtype=np.float32)
+        self.user_bias = np.zeros(train.n_users, dtype=np.float32)
+        by_user = implicit_factors.binary(train.by_user)
+        by_item = implicit_factors.binary(train.by_item)
+        rng = np.random.default_rng(p.seed)
+        self.user_factors = (0.01 * rng.standard_normal((train.n_users, p.factors))).astype(
+            np.float32
+        )
+        for step in range(1, p.iters + 1):
+            self.item_factors = implicit_factors.half_step(
+                by_item, self.user_factors, self.reg, p.alpha
+            )
+            self._update_item_vectors()
+            self.user_factors = implicit_factors.half_step(
+                by_user, self.item_factors, self.reg, p.alpha
+            )
+            if progress is None:
+                continue
+            metrics = {}
+            if valid is not None and len(valid):
+                metrics[f"valid HR@{VALID_CUTOFF}"] = self._valid_hit_rate(train, valid)
+            objective = implicit_factors.loss(
+                by_user, self.user_factors, self.item_factors, self.reg, p.alpha
+            )
+            elapsed = time.perf_counter() - started
+            progress(FitEvent(step, p.iters, objective, metrics, elapsed))
+
+    def _valid_hit_rate(self, train: Interactions, valid: Interactions) -> float:
+        """Share of valid users with a held-out movie in their top 10 (training movies excluded)."""
+        users = np.unique(valid.users)
+        hits = []
+        for start in range(0, len(users), SCORE_BATCH):
+            batch = users[start : start + SCORE_BATCH]
+            scores = self.score_users(batch, train)
+            seen = train.by_user[batch]
+            scores[np.repeat(np.arange(len(batch)), np.diff(seen.indptr)), seen.indices] = -np.inf
+            held_out = valid.by_user[batch].toarray() != 0
+            hits.append(held_out_hit_rate(scores, held_out, VALID_CUTOFF))
+        return float(np.concatenate(hits).mean())
 
     def _choose_reg(
         self,
@@ -308,7 +391,14 @@ class ALS(Recommender):
         return self._scores(train.by_user[np.asarray(users, dtype=np.int64)])
 
     def _scores(self, matrix: sp.csr_matrix) -> np.ndarray:
-        """Predicted stars for every item, for people folded in from their rows of ratings."""
+        """Predicted stars for every item, for people folded in from their rows of ratings (the
+        implicit model: how strongly each item belongs with the ones they rated)."""
+        if self.implicit:
+            watched = implicit_factors.binary(matrix)
+            vectors = implicit_factors.half_step(
+                watched, self.item_factors, self.reg, self.params.alpha
+            )
+            return vectors @ self.item_factors.T
         vectors, biases, _ = self._fold_in(matrix)
         scores = vectors @ self.item_vectors.T
         scores += (self.global_mean + self.item_bias)[None, :]
@@ -317,6 +407,8 @@ class ALS(Recommender):
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         """Stars for (user, item) pairs, clipped to the range of the training ratings."""
+        if self.implicit:
+            raise ModelError("als with feedback=implicit ranks movies but predicts no stars")
         users, items = np.asarray(users), np.asarray(items)
         raw = self.global_mean + self.user_bias[users] + self.item_bias[items]
         for start in range(0, len(users), PREDICT_CHUNK):  # bounds the gathered vectors' memory

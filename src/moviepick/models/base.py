@@ -100,6 +100,10 @@ class Recommender(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     predicts_ratings: ClassVar[bool] = False
+    # Hyper-parameters the ranking protocols (top-n, next-item) use unless others are given:
+    # for a model whose default serves a person (stars they would give) but which has a mode
+    # that ranks what people pick better, so the leaderboard compares every model at its best.
+    ranking_params: ClassVar[dict[str, Any]] = {}
 
     @dataclass
     class Params:

@@ -4,7 +4,8 @@
 :func:`moviepick.data.build.rating_stats`), ``by="count"`` by number of ratings. A person is
 served the best-ranked movies they have not seen. Predicted stars are the Bayesian average in
 both cases, which makes it the RMSE baseline; an item without training ratings gets the global
-mean.
+mean. The ranking protocols rank by count (:attr:`Popularity.ranking_params`): what most people
+rated is what a person most likely rates next, so it is the baseline to beat there.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Popularity(Recommender):
     name = "popularity"
     description = "Most popular movies by Bayesian-average rating or by number of ratings"
     predicts_ratings = True
+    ranking_params = {"by": "count"}
 
     @dataclass
     class Params:

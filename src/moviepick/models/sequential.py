@@ -40,7 +40,7 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.evaluation.ranking_metrics import hit_rate_at, top_items
+from moviepick.evaluation.ranking_metrics import held_out_hit_rate
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.models.sequences import UserSequences, chunked_sequences, query_sequence
 from moviepick.training.device import DEVICE_NAMES, DeviceName
@@ -172,9 +172,8 @@ class _SequentialRecommender(Recommender):
             batch = users[start : start + SCORE_BATCH]
             scores = self._batch_scores(net, sequences, batch, device)
             _exclude_histories(scores, sequences, batch)
-            top, real = top_items(scores, VALID_CUTOFF)
             wanted = held_out[start : start + SCORE_BATCH].toarray() > 0
-            hits.append(hit_rate_at(np.take_along_axis(wanted, top, axis=1) & real, VALID_CUTOFF))
+            hits.append(held_out_hit_rate(scores, wanted, VALID_CUTOFF))
         return float(np.concatenate(hits).mean())
 
     def score_query(self, query: Query) -> np.ndarray:
