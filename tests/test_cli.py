@@ -123,6 +123,37 @@ def test_evaluate_all_ranks_every_model_and_reuses_stored_results(capsys, monkey
     assert "stored results reused for popularity, ease" in " ".join(out.split())
 
 
+def test_evaluate_without_a_protocol_runs_each_model_on_every_protocol_it_takes_part_in(
+    capsys, monkeypatch, tiny
+):
+    monkeypatch.setattr(
+        "moviepick.evaluation.protocols.model_names", lambda: ["popularity", "ease"]
+    )
+    code, out, _ = run(capsys, "evaluate", "--all", "--data", str(tiny), "--json")
+    assert code == 0
+    measured = {(record["model"], record["protocol"]) for record in json.loads(out)}
+    assert measured == {
+        ("popularity", "rating-90-10"),
+        *(
+            (model, ranking)
+            for model in ("popularity", "ease")
+            for ranking in ("top-n", "next-item")
+        ),
+    }  # no ml100k-folds: tiny is not ml-100k
+    by = {
+        record["protocol"]: record["params"]["by"]
+        for record in json.loads(out)
+        if record["model"] == "popularity"
+    }
+    assert by == {"rating-90-10": "score", "top-n": "count", "next-item": "count"}
+    code, out, _ = run(capsys, "evaluate", "ease", "popularity", "--data", str(tiny))
+    assert code == 0
+    for title in ("rating-90-10 on tiny", "top-n on tiny", "next-item on tiny"):
+        assert title in out
+    assert "(by=count)" in out  # the model column names settings other than the defaults
+    assert "stored results reused for ease, popularity" in " ".join(out.split())
+
+
 def test_evaluate_all_skips_a_model_that_refuses_the_data(capsys, monkeypatch, tiny):
     from moviepick.errors import ModelError
     from moviepick.models.ease import EASE
@@ -138,7 +169,7 @@ def test_evaluate_all_skips_a_model_that_refuses_the_data(capsys, monkeypatch, t
     code, out, err = run(capsys, *argv)
     assert code == 0
     assert [record["model"] for record in json.loads(out)] == ["popularity"]
-    assert "skipped ease: ease would invert" in err
+    assert "skipped ease on top-n: ease would invert" in err
     code, _, err = run(capsys, *argv[:1], "ease", *argv[2:])
     assert_one_line_error(code, err, "ease would invert")
 

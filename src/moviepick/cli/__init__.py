@@ -28,7 +28,7 @@ def _json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from moviepick.cli import commands
+    from moviepick.cli import commands, evaluate
     from moviepick.cli.params import add_param_flags
     from moviepick.models.registry import model_class, model_names
 
@@ -66,29 +66,30 @@ def build_parser() -> argparse.ArgumentParser:
         _json_option(model_parser)
         model_parser.set_defaults(handler=commands.train, model=name)
 
-    evaluate = subcommand(
+    evaluate_parser = subcommand(
         "evaluate",
         "train and evaluate models on a seeded protocol and print the leaderboard; a result "
         "stored for the same model, parameters, dataset and seed is reused",
     )
-    evaluate.add_argument("models", nargs="*", metavar="MODEL", help="models to evaluate")
-    evaluate.add_argument(
+    evaluate_parser.add_argument("models", nargs="*", metavar="MODEL", help="models to evaluate")
+    evaluate_parser.add_argument(
         "--all", action="store_true", help="every model that takes part in the protocol"
     )
-    evaluate.add_argument(
+    evaluate_parser.add_argument(
         "--protocol",
-        required=True,
+        action="append",
         choices=["rating-90-10", "ml100k-folds", "top-n", "next-item"],
         help="rating-90-10: seeded random 90/10 split; ml100k-folds: the official u1..u5 folds "
         "(both RMSE, rating models only); top-n: per user random 80/20; next-item: "
-        "leave-last-out by time (both full ranking)",
+        "leave-last-out by time (both full ranking). Repeat it for several; default: every "
+        "protocol (the folds only on ml-100k), each with the models that take part",
     )
-    evaluate.add_argument(
+    evaluate_parser.add_argument(
         "--retrain", action="store_true", help="evaluate again even where a result is stored"
     )
-    evaluate.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
-    _json_option(evaluate)
-    evaluate.set_defaults(handler=commands.evaluate)
+    evaluate_parser.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
+    _json_option(evaluate_parser)
+    evaluate_parser.set_defaults(handler=evaluate.evaluate)
 
     recommend = subcommand("recommend", "print recommendations for your saved ratings")
     recommend.add_argument("--model", help="a saved model or a model type (default: the newest)")

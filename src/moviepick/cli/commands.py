@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from moviepick.cli import render
 from moviepick.cli.params import collect_params
-from moviepick.errors import ModelError, MoviepickError
+from moviepick.errors import MoviepickError
 from moviepick.models.registry import model_class
 from moviepick.profile import Profile
 from moviepick.session import Picker, find_movie, open_dataset, train_model
@@ -53,91 +52,6 @@ def train(args: argparse.Namespace) -> int:
             f"saved [bold]{info.name}[/] to {info.path}  {render.format_metrics(info.metrics)}"
         )
     return 0
-
-
-def evaluate(args: argparse.Namespace) -> int:
-    from moviepick.evaluation.events import EvaluationEvent
-    from moviepick.evaluation.leaderboard import evaluate_or_reuse, rank_records
-    from moviepick.evaluation.protocols import FIT_SECONDS, protocol
-
-    spec = protocol(args.protocol)
-    names = _models_to_evaluate(args.models, args.all, spec.name)
-    dataset = open_dataset(args.data)
-    records, reused = [], []
-    for name in names:
-        with render.fit_progress(f"{name} {spec.name}", quiet=args.json) as report:
-
-            def on_event(event: EvaluationEvent) -> None:
-                report(event.event, event.stage)
-
-            try:
-                record, was_stored = evaluate_or_reuse(
-                    name,
-                    dataset,
-                    spec.name,
-                    retrain=args.retrain,
-                    progress=on_event,
-                    seed=args.seed,
-                )
-            except ModelError as error:
-                if not args.all:
-                    raise
-                render.errors.print(f"[yellow]skipped {name}:[/] {error}")
-                continue
-        records.append({**record, "reused": was_stored})
-        if was_stored:
-            reused.append(name)
-    if not records:
-        raise MoviepickError(f"no model could be evaluated on {spec.name}")
-    records = rank_records(records, spec.name)
-    if args.json:
-        render.print_json(records)
-        return 0
-    columns = ["model", *spec.metrics, FIT_SECONDS]
-    rows = [
-        [
-            _model_label(record),
-            *(record.get(name) for name in spec.metrics),
-            f"{record[FIT_SECONDS]:.2f}",
-        ]
-        for record in records
-    ]
-    folds = records[0]["folds"]
-    mean_of = f", mean of {folds} folds" if folds > 1 else ""
-    title = f"{spec.name} on {dataset.name}: {spec.description}{mean_of}"
-    render.console.print(render.table(title, columns, rows))
-    if reused:
-        render.console.print(
-            f"[dim]stored results reused for {', '.join(reused)} (--retrain to evaluate again)"
-        )
-    return 0
-
-
-def _model_label(record: dict[str, Any]) -> str:
-    """The model's name, with the hyper-parameters it was evaluated with that differ from its
-    defaults, e.g. ``als (feedback=implicit)``."""
-    from moviepick.evaluation.protocols import changed_params
-
-    changed = changed_params(record["model"], record["params"])
-    settings = ", ".join(f"{name}={value}" for name, value in changed.items())
-    return f"{record['model']} ({settings})" if settings else record["model"]
-
-
-def _models_to_evaluate(named: list[str], every: bool, protocol_name: str) -> list[str]:
-    from moviepick.evaluation.protocols import models_for, supports
-
-    if every == bool(named):
-        raise MoviepickError("name the models to evaluate, or give --all (not both)")
-    if every:
-        return models_for(protocol_name)
-    names = list(dict.fromkeys(named))
-    unsupported = [name for name in names if not supports(name, protocol_name)]
-    if unsupported:
-        raise MoviepickError(
-            f"{protocol_name} scores predicted ratings; {', '.join(unsupported)} "
-            "cannot predict ratings (try --protocol top-n or next-item)"
-        )
-    return names
 
 
 def recommend(args: argparse.Namespace) -> int:

@@ -1,0 +1,124 @@
+"""``moviepick evaluate``: fit models on the protocols' splits and print their leaderboards."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from moviepick.cli import render
+from moviepick.data.dataset import Dataset
+from moviepick.errors import ModelError, MoviepickError
+from moviepick.evaluation.events import EvaluationEvent
+from moviepick.evaluation.leaderboard import evaluate_or_reuse, rank_records
+from moviepick.evaluation.protocols import (
+    FIT_SECONDS,
+    PROTOCOLS,
+    Protocol,
+    changed_params,
+    models_for,
+    protocol,
+    supports,
+)
+from moviepick.session import open_dataset
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    if args.all == bool(args.models):
+        raise MoviepickError("name the models to evaluate, or give --all (not both)")
+    named = list(dict.fromkeys(args.models))
+    asked = [protocol(name) for name in dict.fromkeys(args.protocol or [])]
+    for spec in asked:  # a mistake is reported before the data is read
+        _models_to_evaluate(named, spec, every_protocol=False)
+    dataset = open_dataset(args.data)
+    specs = asked or [protocol(name) for name in _protocols_for(dataset)]
+    leaderboards = []
+    for spec in specs:
+        names = _models_to_evaluate(named, spec, every_protocol=not asked)
+        if names:
+            leaderboards.append((spec, _leaderboard(args, dataset, spec, names)))
+    if args.json:
+        render.print_json([record for _, records in leaderboards for record in records])
+        return 0
+    for spec, records in leaderboards:
+        _print_leaderboard(dataset, spec, records)
+    return 0
+
+
+def _protocols_for(dataset: Dataset) -> list[str]:
+    """Every protocol, but the official folds only on ml-100k (the only set that has them)."""
+    return [name for name in PROTOCOLS if name != "ml100k-folds" or dataset.name == "ml-100k"]
+
+
+def _models_to_evaluate(named: list[str], spec: Protocol, every_protocol: bool) -> list[str]:
+    """The models to evaluate on ``spec``: every one that takes part without names; the named
+    ones, which must take part when the protocol was asked for, else those that do."""
+    if not named:
+        return models_for(spec.name)
+    unsupported = [name for name in named if not supports(name, spec.name)]
+    if unsupported and not every_protocol:
+        raise MoviepickError(
+            f"{spec.name} scores predicted ratings; {', '.join(unsupported)} "
+            "cannot predict ratings (try --protocol top-n or next-item)"
+        )
+    return [name for name in named if name not in unsupported]
+
+
+def _leaderboard(
+    args: argparse.Namespace, dataset: Dataset, spec: Protocol, names: list[str]
+) -> list[dict[str, Any]]:
+    """The records of ``names`` on ``spec``, best first; a model that refuses the data is
+    skipped with a warning under ``--all``."""
+    records = []
+    for name in names:
+        with render.fit_progress(f"{name} {spec.name}", quiet=args.json) as report:
+
+            def on_event(event: EvaluationEvent) -> None:
+                report(event.event, event.stage)
+
+            try:
+                record, was_stored = evaluate_or_reuse(
+                    name,
+                    dataset,
+                    spec.name,
+                    retrain=args.retrain,
+                    progress=on_event,
+                    seed=args.seed,
+                )
+            except ModelError as error:
+                if not args.all:
+                    raise
+                render.errors.print(f"[yellow]skipped {name} on {spec.name}:[/] {error}")
+                continue
+        records.append({**record, "reused": was_stored})
+    if not records:
+        raise MoviepickError(f"no model could be evaluated on {spec.name}")
+    return rank_records(records, spec.name)
+
+
+def _print_leaderboard(dataset: Dataset, spec: Protocol, records: list[dict[str, Any]]) -> None:
+    columns = ["model", *spec.metrics, FIT_SECONDS]
+    rows = [
+        [
+            _model_label(record),
+            *(record.get(name) for name in spec.metrics),
+            f"{record[FIT_SECONDS]:.2f}",
+        ]
+        for record in records
+    ]
+    folds = records[0]["folds"]
+    mean_of = f", mean of {folds} folds" if folds > 1 else ""
+    title = f"{spec.name} on {dataset.name}: {spec.description}{mean_of}"
+    render.console.print(render.table(title, columns, rows))
+    reused = [record["model"] for record in records if record["reused"]]
+    if reused:
+        render.console.print(
+            f"[dim]stored results reused for {', '.join(reused)} (--retrain to evaluate again)"
+        )
+
+
+def _model_label(record: dict[str, Any]) -> str:
+    """The model's name, with the hyper-parameters it was evaluated with that differ from its
+    defaults, e.g. ``als (feedback=implicit)``."""
+    changed = changed_params(record["model"], record["params"])
+    settings = ", ".join(f"{name}={value}" for name, value in changed.items())
+    return f"{record['model']} ({settings})" if settings else record["model"]
