@@ -8,6 +8,7 @@ import pytest
 from tui_support import SCI_FI_IDS, write_tiny_movielens
 
 from moviepick.cli import main
+from moviepick.models.registry import model_names
 from moviepick.profile import Profile
 
 FAST_ALS = ["--factors", "4", "--iters", "3", "--reg", "0.1"]
@@ -48,6 +49,18 @@ def test_train_saves_a_model_and_lists_it(capsys, tiny):
     assert {"train RMSE", "valid RMSE", "fit seconds"} <= set(result["metrics"])
     code, out, _ = run(capsys, "models", "list", "--json")
     assert [model["name"] for model in json.loads(out)] == ["als-tiny"]
+
+
+@pytest.mark.parametrize("model", model_names())
+def test_recommend_trains_and_answers_with_every_model(capsys, tiny, model):
+    rates = ["--rate", "The Matrix=5", "--rate", "Alien (1979)=4.5"]
+    argv = ["recommend", "--data", str(tiny), "--model", model, "-n", "3", *rates, "--json"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    picks = json.loads(out)
+    assert len(picks) == 3 and {1, 2}.isdisjoint(pick["movieId"] for pick in picks)
+    code, out, _ = run(capsys, "models", "list", "--json")
+    assert model in {saved["model"] for saved in json.loads(out)}
 
 
 def test_recommend_rates_then_recommends_from_the_saved_ratings(capsys, tiny):
