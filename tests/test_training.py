@@ -185,3 +185,21 @@ def test_the_package_and_device_names_import_without_torch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_validation_split_holds_out_a_seeded_share_only_when_none_is_given() -> None:
+    from planted import planted
+
+    from moviepick.training.validation import validation_split
+
+    train = planted().train
+    kept, held, was_held_out = validation_split(train, None, 0.2, seed=3)
+    assert was_held_out and len(kept) + len(held) == len(train)
+    assert 0.1 < len(held) / len(train) < 0.3
+    again = validation_split(train, None, 0.2, seed=3)[1]
+    np.testing.assert_array_equal(again.items, held.items)
+    given = train.select(slice(0, 5))
+    kept, held, was_held_out = validation_split(train, given, 0.2, seed=3)
+    assert (kept, held, was_held_out) == (train, given, False)
+    kept, held, was_held_out = validation_split(train, None, 0.0, seed=3)
+    assert (kept, held, was_held_out) == (train, None, False)

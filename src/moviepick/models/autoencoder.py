@@ -46,6 +46,7 @@ from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.models.ridge_fold_in import fold_in
 from moviepick.training.device import DeviceName
+from moviepick.training.validation import validation_split
 
 if TYPE_CHECKING:
     from moviepick.models._autoencoder_torch import DeviceRows, RowNet, Schedule
@@ -161,7 +162,11 @@ class _RatingAutoencoder(Recommender):
         seed_torch(self.params.seed)
         self.n_items = train.n_items
         self.rating_range = (float(train.ratings.min()), float(train.ratings.max()))
-        fitting, valid = self._validation_split(train, valid)
+        # the network trains without the held-out share; scoring (people's codes or decoder
+        # rows) still uses all of train
+        fitting, valid, _ = validation_split(
+            train, valid, self.params.valid_share, self.params.seed
+        )
         source = torch_side.DeviceRows(self._rows_of(fitting), device)
         net = self._build_net(source.matrix.shape[1]).to(device)
         validate = None
@@ -184,20 +189,6 @@ class _RatingAutoencoder(Recommender):
             net, torch_side.DeviceRows(self._rows_of(train), device), train
         )
         self.device_used = describe_device(device)
-
-    def _validation_split(
-        self, train: Interactions, valid: Interactions | None
-    ) -> tuple[Interactions, Interactions | None]:
-        """``(ratings to train the network on, ratings to stop early on)``.
-
-        Without ``valid``, a seeded ``valid_share`` of ``train`` is held out from the network's
-        training; what scoring keeps (people's codes or decoder rows) still uses all of ``train``.
-        """
-        if valid is not None or self.params.valid_share <= 0:
-            return train, valid
-        rng = np.random.default_rng(self.params.seed)
-        held_out = rng.random(len(train)) < self.params.valid_share
-        return train.select(~held_out), train.select(held_out)
 
     def _rows_of(self, ratings: Interactions) -> sp.csr_matrix:
         """The matrix whose rows the network reconstructs."""

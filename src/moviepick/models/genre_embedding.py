@@ -36,6 +36,7 @@ from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.training.device import DEVICE_NAMES, DeviceName
+from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
     import torch
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from moviepick.training.precision import Precision
     from moviepick.training.reporter import FitReporter
 
-HELD_OUT_SHARE = 0.05  # of the training interactions, to early-stop on without validation
 NEWTON_STEPS = 6
 MAX_HALVINGS = 8  # of a Newton step that would not decrease a person's objective
 FOLD_IN_REG = 1.0  # ridge pull of a folded-in person towards the mean training user
@@ -112,16 +112,9 @@ class GenreEmbedding(Recommender):
             )
         if len(train) == 0:
             raise ModelError("genre-embed needs at least one interaction to fit")
-        metric = "valid loss"
-        if (valid is None or len(valid) == 0) and self.params.patience > 0:
-            held_out = np.random.default_rng(self.params.seed).random(len(train)) < HELD_OUT_SHARE
-            if 0 < held_out.sum() < len(train):
-                train, valid, metric = (
-                    train.select(~held_out),
-                    train.select(held_out),
-                    "held-out loss",
-                )
-        self._train(train, valid if valid is not None and len(valid) else None, metric, progress)
+        share = HELD_OUT_SHARE if self.params.patience > 0 else 0.0
+        train, valid, held_out = validation_split(train, valid, share, self.params.seed)
+        self._train(train, valid, "held-out loss" if held_out else "valid loss", progress)
 
     def _train(
         self,

@@ -33,6 +33,7 @@ from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.training.device import DEVICE_NAMES, DeviceName
+from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
     import torch
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from moviepick.models._neumf_net import NeuMFNet
 
 VARIANTS = ("gmf", "neumf")
-HELD_OUT_SHARE = 0.05  # of the training ratings, to early-stop on when fit gets no validation
 FOLD_IN_PAIRS = 1 << 18  # ratings per batch of training users folded in by score_users
 PREDICT_CHUNK = 1 << 18
 PRIOR_VARIANCE_FLOOR = 1e-6  # keeps the precision of a coordinate all users share finite
@@ -107,16 +107,9 @@ class NeuMF(Recommender):
         """
         if len(train) == 0:
             raise ModelError("neumf needs at least one rating to fit")
-        metric = "valid RMSE"
-        if (valid is None or len(valid) == 0) and self.params.patience > 0:
-            held_out = np.random.default_rng(self.params.seed).random(len(train)) < HELD_OUT_SHARE
-            if 0 < held_out.sum() < len(train):
-                train, valid, metric = (
-                    train.select(~held_out),
-                    train.select(held_out),
-                    "held-out RMSE",
-                )
-        self._train(train, valid if valid is not None and len(valid) else None, metric, progress)
+        share = HELD_OUT_SHARE if self.params.patience > 0 else 0.0
+        train, valid, held_out = validation_split(train, valid, share, self.params.seed)
+        self._train(train, valid, "held-out RMSE" if held_out else "valid RMSE", progress)
 
     def _train(
         self,
