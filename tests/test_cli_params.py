@@ -4,7 +4,7 @@ from typing import Literal
 
 import numpy as np
 
-from moviepick.cli.params import add_param_flags, collect_params
+from moviepick.cli.params import add_param_flags, collect_params, field_comments
 from moviepick.models.base import Query, Recommender
 
 
@@ -14,10 +14,12 @@ class Toy(Recommender):
 
     @dataclass
     class Params:
-        factors: int = 8
+        factors: int = 8  # latent dimensions
+        # strength of the ridge,
+        # per rating
         reg: float = 0.1
         genres: bool = True
-        by: Literal["score", "count"] = "score"
+        by: Literal["score", "count"] = "score"  # what ranks: "score" or count
         label: str | None = None
 
     def fit(self, train, *, valid=None, progress=None):
@@ -51,3 +53,16 @@ def test_bool_literal_and_optional_flags():
         "label": "x",
     }
     assert Toy(**parse("--factors", "4")).params.factors == 4
+
+
+def test_help_shows_each_fields_comment_and_default():
+    assert field_comments(Toy.Params) == {
+        "factors": "latent dimensions",
+        "reg": "strength of the ridge, per rating",
+        "by": 'what ranks: "score" or count',
+    }
+    parser = argparse.ArgumentParser()
+    add_param_flags(parser, Toy)
+    text = " ".join(parser.format_help().split())
+    assert "--factors FACTORS latent dimensions (default: 8)" in text
+    assert "--label LABEL default: unset" in text

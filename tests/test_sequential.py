@@ -120,6 +120,29 @@ def test_training_chunks_give_every_item_once_as_a_target_after_its_history() ->
     assert targets.tolist() == [[10, 11, PAD], [12, 13, 14], [20, 21, PAD]]
 
 
+def test_overlapping_windows_predict_each_item_once_with_the_longest_context() -> None:
+    sequences = UserSequences(np.array([10, 11, 12, 13, 14, 20, 21]), np.array([0, 5, 7, 7]))
+    inputs, targets = chunked_sequences(sequences, 3, begin=-1, pad=PAD, stride=1)
+    assert inputs.tolist() == [
+        [-1, PAD, PAD],
+        [-1, 10, PAD],
+        [-1, 10, 11],
+        [10, 11, 12],
+        [11, 12, 13],
+        [-1, PAD, PAD],
+        [-1, 20, PAD],
+    ]
+    assert targets.tolist() == [
+        [10, PAD, PAD],
+        [PAD, 11, PAD],
+        [PAD, PAD, 12],
+        [PAD, PAD, 13],
+        [PAD, PAD, 14],
+        [20, PAD, PAD],
+        [PAD, 21, PAD],
+    ]
+
+
 def test_scoring_tokens_continue_the_training_chunks() -> None:
     sequences = UserSequences(np.array([10, 11, 12, 13, 14, 20, 21]), np.array([0, 5, 7, 7]))
     tokens, last = recent_tokens(sequences, np.array([0, 1, 2]), 3, begin=-1, pad=PAD)
@@ -281,6 +304,7 @@ def test_the_state_is_plain_arrays_that_rebuild_the_model(name: str) -> None:
         ("sasrec", {"loss": "exact"}, "auto, full, sampled"),
         ("sasrec", {"device": "tpu"}, "unknown device"),
         ("sasrec", {"epochs": 0}, "epochs"),
+        ("sasrec", {"max_len": 10, "stride": 20}, "stride"),
     ],
 )
 def test_bad_parameters_are_one_line_model_errors(

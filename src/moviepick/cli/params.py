@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
+import io
+import tokenize
 import types
 import typing
 from typing import Any, Literal
@@ -23,14 +26,45 @@ def _unwrap_optional(hint: Any) -> Any:
     return hint
 
 
+def field_comments(params: type) -> dict[str, str]:
+    """Each field's comment in the source of a ``Params`` dataclass: the one after it on its
+    line, else the comment lines right above it (empty where the source is unavailable)."""
+    try:
+        source = inspect.getsource(params)
+    except (OSError, TypeError):
+        return {}
+    comments: dict[str, str] = {}
+    above: list[str] = []
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    line_field: str | None = None
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            text = token.string.lstrip("#").strip()
+            if line_field is not None:
+                comments[line_field] = text
+            else:
+                above.append(text)
+        elif token.type == tokenize.NAME and token.start[1] > 0 and line_field is None:
+            line_field = token.string
+            if above:
+                comments[line_field] = " ".join(above)
+            above = []
+        elif token.type in (tokenize.NEWLINE, tokenize.NL):
+            line_field = None
+    return comments
+
+
 def add_param_flags(parser: argparse.ArgumentParser, model: type[Recommender]) -> None:
     """One flag per hyper-parameter; unset flags keep the model's own default."""
     hints = typing.get_type_hints(model.Params)
+    comments = field_comments(model.Params)
     group = parser.add_argument_group(f"{model.name} hyper-parameters")
     for field in dataclasses.fields(model.Params):
         hint = _unwrap_optional(hints[field.name])
         default = field.default if field.default is not dataclasses.MISSING else None
-        help_text = f"default: {default}"
+        comment = comments.get(field.name)
+        shown = "unset" if default is None else default
+        help_text = f"{comment} (default: {shown})" if comment else f"default: {shown}"
         if hint is bool:
             group.add_argument(
                 _flag(field.name),

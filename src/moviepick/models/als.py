@@ -39,6 +39,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -75,12 +76,12 @@ class ALS(Recommender):
     class Params:
         factors: int = 32
         iters: int = 15
-        feedback: str = "explicit"  # "implicit": factorise who rated what, not the stars
+        feedback: Literal["explicit", "implicit"] = "explicit"  # implicit: who rated what
         alpha: float = 5.0  # implicit: a rated cell weighs 1 + alpha, an unrated one 1
-        # explicit: a vector fitted to n ratings gets reg * (n + prior_count), chosen when None;
-        # implicit: the ridge of every vector, IMPLICIT_REG when None
+        # explicit: a vector fitted to n ratings gets reg * (n + prior_count), chosen on held-out
+        # ratings when unset; implicit: the ridge of every vector, 50 when unset
         reg: float | None = None
-        prior_count: float = 20.0  # see _vector_reg
+        prior_count: float = 20.0  # the rarely rated are shrunk as if by this many more ratings
         genre_reg: float = 0.3  # genre vectors get genre_reg * reg * (ratings of their items)
         bias_reg: float = 2.0  # not weighted by the number of ratings
         genre_factors: bool = True  # False: plain biased matrix factorisation

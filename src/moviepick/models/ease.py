@@ -62,8 +62,8 @@ class EASE(Recommender):
 
     @dataclass
     class Params:
-        reg: float | None = None  # lambda; None: chosen on held-out interactions
-        weights: Literal["stars", "binary"] = "stars"  # see the module docstring
+        reg: float | None = None  # lambda; chosen on held-out interactions when unset
+        weights: Literal["stars", "binary"] = "stars"  # a rating counts its stars, or 1
         max_items: int = 20_000  # refuse more rated movies: B alone takes max_items² x 4 bytes
         seed: int = 0
 

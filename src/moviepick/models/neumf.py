@@ -63,7 +63,7 @@ class NeuMF(Recommender):
         patience: int = 2  # epochs without a better valid RMSE before stopping; 0: never
         device: DeviceName = "auto"
         seed: int = 0
-        checkpoint_dir: str | None = None  # default: <data dir>/checkpoints/neumf
+        checkpoint_dir: str | None = None  # per-epoch checkpoints; unset: <data dir>/checkpoints
         resume: str | None = None  # a checkpoint file, or a directory: its latest epoch-N.pt
 
     def __init__(self, **params: object) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class Popularity(Recommender):
 
     @dataclass
     class Params:
-        by: str = "score"  # "score": Bayesian-average rating; "count": number of ratings
+        by: Literal["score", "count"] = "score"  # Bayesian-average rating, or number of ratings
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)

@@ -68,25 +68,33 @@ def _windows(
 
 
 def chunked_sequences(
-    sequences: UserSequences, length: int, begin: int, pad: int
+    sequences: UserSequences, length: int, begin: int, pad: int, stride: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Next-item training chunks over every user's whole history, oldest first.
+    """Next-item training windows over every user's whole history, oldest first.
 
     A user's inputs are ``[begin, i1, .., i(n-1)]`` and their targets ``[i1, .., in]``, cut into
-    chunks of ``length`` counted from the most recent end, so the oldest chunk is the short one.
-    Returns ``(inputs, targets)``, each ``(n_chunks, length)``, right-padded with ``pad``.
+    windows of ``length`` that end every ``stride`` items (default ``length``: disjoint chunks)
+    counted from the most recent end. A window's targets before its last ``stride`` positions
+    are ``pad``: the window before it already predicts them, with less context. So with a
+    ``stride`` below ``length`` every target but a user's first ones is predicted from at least
+    ``length - stride`` movies, closer to what the model reads at recommendation time (the
+    ``length`` most recent ones). Returns ``(inputs, targets)``, each ``(n_windows, length)``,
+    right-padded with ``pad``.
     """
+    stride = length if stride is None else stride
     lengths = sequences.lengths
-    counts = -(-lengths // length)  # chunks per user (ceil); none for a user without items
+    counts = -(-lengths // stride)  # windows per user (ceil); none for a user without items
     owner = np.repeat(np.arange(len(lengths)), counts)
     index = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    stop = lengths[owner] - (counts[owner] - 1 - index) * length
+    stop = lengths[owner] - (counts[owner] - 1 - index) * stride
     start = np.maximum(0, stop - length)
     first = sequences.starts[owner]
     targets = _windows(sequences.items, first + start, first + stop, length, pad)
     # each input is the item before its target; the begin token precedes a user's first item
     inputs = _windows(sequences.items, first + start - 1, first + stop - 1, length, pad)
     inputs[:, 0] = np.where(start == 0, begin, inputs[:, 0])
+    already_predicted = np.maximum(0, stop - stride) - start
+    targets[np.arange(length) < already_predicted[:, None]] = pad
     return inputs, targets
 
 

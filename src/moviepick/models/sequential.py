@@ -291,6 +291,7 @@ class SASRec(_SequentialRecommender):
     @dataclass
     class Params:
         max_len: int = 50  # the most recent movies a prediction attends to
+        stride: int = 50  # training windows end every stride movies; below max_len they overlap
         dim: int = 64
         heads: int = 1
         blocks: int = 2
@@ -310,8 +311,10 @@ class SASRec(_SequentialRecommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        if min(p.max_len, p.heads, p.blocks, p.negatives) < 1:
-            raise ModelError("sasrec needs max_len, heads, blocks and negatives >= 1")
+        if min(p.max_len, p.stride, p.heads, p.blocks, p.negatives) < 1:
+            raise ModelError("sasrec needs max_len, stride, heads, blocks and negatives >= 1")
+        if p.stride > p.max_len:
+            raise ModelError(f"sasrec needs stride ({p.stride}) <= max_len ({p.max_len})")
         if p.dim % p.heads:
             raise ModelError(f"sasrec needs dim ({p.dim}) divisible by heads ({p.heads})")
         if p.loss not in ("auto", "full", "sampled"):
@@ -335,8 +338,9 @@ class SASRec(_SequentialRecommender):
 
         from moviepick.models._sequential_nets import full_softmax_loss, sampled_softmax_loss
 
+        p = self.params
         inputs, targets = chunked_sequences(
-            sequences, self.params.max_len, begin=self.n_items + 1, pad=self.n_items
+            sequences, p.max_len, begin=self.n_items + 1, pad=self.n_items, stride=p.stride
         )
         inputs_on = torch.from_numpy(inputs).to(device)
         targets_on = torch.from_numpy(targets).to(device)
