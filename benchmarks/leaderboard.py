@@ -1,5 +1,5 @@
 """The leaderboard on ml-100k: every registered model under top-n and next-item, and the rating
-models under the official u1..u5 folds.
+models under rating-90-10 and the official u1..u5 folds.
 
     python benchmarks/leaderboard.py [--data PATH] [--models ease als ...] [--protocols ...]
 
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PROTOCOLS = ("top-n", "next-item", "ml100k-folds")
+PROTOCOLS = ("rating-90-10", "ml100k-folds", "top-n", "next-item")
 
 
 def main() -> None:
