@@ -30,8 +30,9 @@ N_USERS = 2 * USERS_PER_GROUP
 N_ITEMS = 2 * BLOCK
 PAD = 99
 
+# patience 0: a fixed number of epochs on the whole walk, nothing held out
 CHAIN_PARAMS: dict[str, dict[str, object]] = {
-    "seq-mean": {"window": 2, "epochs": 15, "lr": 0.02, "batch_size": 64},
+    "seq-mean": {"window": 2, "epochs": 15, "lr": 0.02, "batch_size": 64, "patience": 0},
     "sasrec": {
         "max_len": 6,
         "dim": 32,
@@ -40,6 +41,7 @@ CHAIN_PARAMS: dict[str, dict[str, object]] = {
         "epochs": 25,
         "lr": 0.02,
         "batch_size": 16,
+        "patience": 0,
     },
 }
 MODELS: dict[str, type[Recommender]] = {"seq-mean": SeqMean, "sasrec": SASRec}
@@ -250,6 +252,18 @@ def test_a_refit_trains_on_train_and_valid_for_the_best_epoch_count(name: str) -
     without = MODELS[name](**{**CHAIN_PARAMS[name], "patience": 2, "refit": False})
     without.fit(train, valid=valid)
     assert without.recommend(Query(sequence=[2, 3, 4]), 1).items.tolist() != [5]
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_without_valid_a_share_of_train_is_held_out_to_choose_the_epochs(name: str) -> None:
+    events: list[FitEvent] = []
+    model = MODELS[name](**{**CHAIN_PARAMS[name], "patience": 2})
+    model.fit(chain()[0], progress=events.append)
+    epochs = epoch_events(events)
+    validated = [event for event in epochs if "valid HR@10" in event.metrics]
+    rates = [event.metrics["valid HR@10"] for event in validated]
+    assert validated and len(epochs) - len(validated) == rates.index(max(rates)) + 1
+    assert epochs[-1].step == epochs[-1].total
 
 
 class Cancelled(Exception):

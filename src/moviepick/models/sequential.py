@@ -19,13 +19,14 @@ rated movies in the given order when it is empty; movies outside the catalogue a
 ``score_users`` builds the same inputs for a batch of training users, so it ranks exactly like
 ``recommend``. Ratings play no part: a watched movie is a step of the sequence whatever its stars.
 
-With ``valid``, each epoch reports ``valid HR@10`` (a valid user's held-out movies against
-everything outside their training history, scored from it) and training stops after
-``patience`` epochs without a better one, keeping the best epoch's weights. With ``refit`` (the
-default) a fresh network is then trained on ``train`` and ``valid`` together for that many
-epochs, which roughly doubles the fit time: for next-item, ``valid`` is every user's latest
-training movie, the step that tells most about the next one (SASRec on ml-100k: test HR@10
-about 0.19 without the refit, 0.21 with it).
+Without ``valid`` (and with ``patience``), a seeded share of ``train`` is held out as ``valid``
+(:func:`moviepick.training.validation.validation_split`). Each epoch reports ``valid HR@10``
+(a valid user's held-out movies against everything outside their training history, scored
+from it) and training stops after ``patience`` epochs without a better one, keeping the best
+epoch's weights. With ``refit`` (the default) a fresh network is then trained on ``train`` and
+``valid`` together for that many epochs, which roughly doubles the fit time: for next-item,
+``valid`` is every user's latest training movie, the step that tells most about the next one
+(SASRec on ml-100k: test HR@10 about 0.19 without the refit, 0.20 with it).
 
 Torch is imported only inside methods (the modules are in :mod:`._sequential_nets`).
 """
@@ -44,6 +45,7 @@ from moviepick.evaluation.ranking_metrics import held_out_hit_rate
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.models.sequences import UserSequences, chunked_sequences, query_sequence
 from moviepick.training.device import DEVICE_NAMES, DeviceName
+from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
     import torch
@@ -101,7 +103,8 @@ class _SequentialRecommender(Recommender):
         p = self.params
         device = resolve_device(p.device)
         self.n_items = train.n_items
-        valid = valid if valid is not None and len(valid) else None
+        share = HELD_OUT_SHARE if p.patience > 0 else 0.0
+        train, valid, _ = validation_split(train, valid, share, p.seed)
         refitting = valid is not None and p.refit
         reporter = FitReporter(progress, p.epochs * (2 if refitting else 1))
         # One intra-op thread on the CPU: on a busy 2-core machine, two threads that wait for
@@ -291,7 +294,7 @@ class SASRec(_SequentialRecommender):
     @dataclass
     class Params:
         max_len: int = 50  # the most recent movies a prediction attends to
-        stride: int = 50  # training windows end every stride movies; below max_len they overlap
+        stride: int | None = None  # training windows end every stride movies (unset: max_len)
         dim: int = 64
         heads: int = 1
         blocks: int = 2
@@ -311,10 +314,10 @@ class SASRec(_SequentialRecommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        if min(p.max_len, p.stride, p.heads, p.blocks, p.negatives) < 1:
-            raise ModelError("sasrec needs max_len, stride, heads, blocks and negatives >= 1")
-        if p.stride > p.max_len:
-            raise ModelError(f"sasrec needs stride ({p.stride}) <= max_len ({p.max_len})")
+        if min(p.max_len, p.heads, p.blocks, p.negatives) < 1:
+            raise ModelError("sasrec needs max_len, heads, blocks and negatives >= 1")
+        if p.stride is not None and not 1 <= p.stride <= p.max_len:
+            raise ModelError(f"sasrec needs 1 <= stride <= max_len ({p.max_len}), not {p.stride}")
         if p.dim % p.heads:
             raise ModelError(f"sasrec needs dim ({p.dim}) divisible by heads ({p.heads})")
         if p.loss not in ("auto", "full", "sampled"):
