@@ -106,6 +106,28 @@ async def test_zero_and_delete_remove_a_rating_also_from_my_ratings(data: Path):
         assert titles(pilot, "mine") == []
 
 
+async def test_ratings_of_movies_outside_the_dataset_are_named_in_my_ratings(data: Path):
+    from textual.widgets import Label
+
+    from moviepick.profile import Profile
+
+    with Profile() as profile:
+        profile.set_rating(999_001, "Zardoz", 1974, 4.5)
+        profile.set_rating(999_002, "Untitled", None, 3.0)
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"alien", "down", "4")
+        note = pilot.app.screen.query_one("#unmatched", Label)
+        assert note.display
+        assert str(note.render()) == "Kept in your profile, not in ml-tiny: Untitled, Zardoz (1974)"
+        assert my_ratings(pilot) == {"Alien": 4.0}
+        with Profile() as profile:
+            profile.remove_rating(999_001)
+            profile.remove_rating(999_002)
+        await pilot.press("0")
+        assert not note.display
+
+
 async def test_recommendations_follow_the_ratings(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)

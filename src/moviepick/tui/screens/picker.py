@@ -115,6 +115,7 @@ class PickerScreen(Screen[None]):
                     yield Label(id="picks-hint")
                     yield MovieTable([RANK, TITLE, YEAR, GENRES], id="picks")
                 with TabPane("My ratings", id="my-ratings"):
+                    yield Label(id="unmatched")
                     yield MovieTable([TITLE, YEAR, GENRES, YOURS], id="mine")
         yield TaskProgress(id="progress")
         yield Footer()
@@ -283,6 +284,16 @@ class PickerScreen(Screen[None]):
         mine.show(self.picker.dataset.catalog, list(self.my_stars), self.my_stars)
         tab = self.query_one(TabbedContent).get_tab("my-ratings")
         tab.label = f"My ratings ({len(self.my_stars)})"
+        elsewhere = [
+            f"{each.entry.title} ({each.entry.year})" if each.entry.year else each.entry.title
+            for each in rated
+            if each.item is None
+        ]
+        note = self.query_one("#unmatched", Label)
+        note.display = bool(elsewhere)
+        note.update(
+            f"Kept in your profile, not in {self.picker.dataset.name}: {', '.join(elsewhere)}"
+        )
 
     def _hint(self, text: str) -> None:
         self.query_one("#picks-hint", Label).update(text)
