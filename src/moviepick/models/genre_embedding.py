@@ -35,7 +35,7 @@ from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
-from moviepick.training.device import DEVICE_NAMES, DeviceName
+from moviepick.training.device import DeviceName, check_device_name
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
@@ -74,10 +74,7 @@ class GenreEmbedding(Recommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        if p.device not in DEVICE_NAMES:
-            raise ModelError(
-                f"unknown device {p.device!r}; choose one of {', '.join(DEVICE_NAMES)}"
-            )
+        check_device_name(p.device)
         if min(p.dim, p.genre_epochs, p.epochs, p.batch_size) < 1 or p.lr <= 0:
             raise ModelError("genre-embed needs dim, epochs and batch size >= 1 and lr > 0")
         if min(p.genre_negatives, p.negatives, p.patience) < 0 or p.weight_decay < 0:

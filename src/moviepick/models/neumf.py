@@ -32,7 +32,7 @@ import numpy as np
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
-from moviepick.training.device import DEVICE_NAMES, DeviceName
+from moviepick.training.device import DeviceName, check_device_name
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
@@ -71,10 +71,7 @@ class NeuMF(Recommender):
         p = self.params
         if p.variant not in VARIANTS:
             raise ModelError(f"neumf variant is one of {', '.join(VARIANTS)}, not {p.variant!r}")
-        if p.device not in DEVICE_NAMES:
-            raise ModelError(
-                f"unknown device {p.device!r}; choose one of {', '.join(DEVICE_NAMES)}"
-            )
+        check_device_name(p.device)
         if min(p.dim, p.epochs, p.batch_size) < 1 or p.lr <= 0:
             raise ModelError("neumf needs dim, epochs and batch size >= 1 and lr > 0")
         if p.weight_decay < 0 or not 0 <= p.dropout < 1 or p.patience < 0:

@@ -44,7 +44,7 @@ from moviepick.errors import ModelError
 from moviepick.evaluation.ranking_metrics import held_out_hit_rate
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.models.sequences import UserSequences, chunked_sequences, query_sequence
-from moviepick.training.device import DEVICE_NAMES, DeviceName
+from moviepick.training.device import DeviceName, check_device_name
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
@@ -72,10 +72,7 @@ class _SequentialRecommender(Recommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        if p.device not in DEVICE_NAMES:
-            raise ModelError(
-                f"unknown device {p.device!r}; choose one of {', '.join(DEVICE_NAMES)}"
-            )
+        check_device_name(p.device)
         if min(p.dim, p.epochs, p.batch_size) < 1 or p.lr <= 0:
             raise ModelError(f"{self.name} needs dim, epochs and batch size >= 1 and lr > 0")
         if p.weight_decay < 0 or not 0 <= p.dropout < 1 or p.patience < 0:
