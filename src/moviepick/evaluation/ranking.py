@@ -97,7 +97,7 @@ def rank_test_users(
     started = time.perf_counter()
     for step, batch in enumerate(chunks, start=1):
         scores = _scores(model, batch, history, n_items)
-        _exclude(scores, seen[batch])
+        metrics.exclude_seen(scores, seen[batch])
         top, real = metrics.top_items(scores, RECALL_CUTOFF)
         wanted = relevant[batch]
         hits = np.take_along_axis(wanted.toarray(), top, axis=1) & real
@@ -132,12 +132,6 @@ def _scores(
             f"not ({len(users)}, {n_items})"
         )
     return scores
-
-
-def _exclude(scores: np.ndarray, seen: sp.csr_matrix) -> None:
-    """Set the scores of every user's history items to ``-inf``."""
-    rows = np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
-    scores[rows, seen.indices] = -np.inf
 
 
 def _binary(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -7,6 +7,7 @@ item at each rank (best first) is one of the user's test items. Ranks are 1-base
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 
 def top_items(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -54,6 +55,12 @@ def ndcg_at(hits: np.ndarray, n_relevant: np.ndarray, k: int) -> np.ndarray:
 def hit_rate_at(hits: np.ndarray, k: int) -> np.ndarray:
     """1 where at least one test item is in the top ``k``, else 0."""
     return hits[:, :k].any(axis=1).astype(np.float64)
+
+
+def exclude_seen(scores: np.ndarray, seen: sp.csr_matrix) -> None:
+    """Set each row's scores of the items in the same row of ``seen`` to ``-inf``."""
+    rows = np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
+    scores[rows, seen.indices] = -np.inf
 
 
 def held_out_hit_rate(scores: np.ndarray, held_out: np.ndarray, k: int) -> np.ndarray:
