@@ -26,16 +26,20 @@ def evaluate(args: argparse.Namespace) -> int:
     if args.all == bool(args.models):
         raise MoviepickError("name the models to evaluate, or give --all (not both)")
     named = list(dict.fromkeys(args.models))
-    asked = [protocol(name) for name in dict.fromkeys(args.protocol or [])]
-    for spec in asked:  # a mistake is reported before the data is read
-        _models_to_evaluate(named, spec, every_protocol=False)
+    # protocols asked for are checked before the data is read, so a mistake comes first
+    plan = [
+        (spec, _models_to_evaluate(named, spec, every_protocol=False))
+        for spec in (protocol(name) for name in dict.fromkeys(args.protocol or []))
+    ]
     dataset = open_dataset(args.data)
-    specs = asked or [protocol(name) for name in _protocols_for(dataset)]
-    leaderboards = []
-    for spec in specs:
-        names = _models_to_evaluate(named, spec, every_protocol=not asked)
-        if names:
-            leaderboards.append((spec, _leaderboard(args, dataset, spec, names)))
+    if not plan:
+        plan = [
+            (spec, _models_to_evaluate(named, spec, every_protocol=True))
+            for spec in (protocol(name) for name in _protocols_for(dataset))
+        ]
+    leaderboards = [
+        (spec, _leaderboard(args, dataset, spec, names)) for spec, names in plan if names
+    ]
     if args.json:
         render.print_json([record for _, records in leaderboards for record in records])
         return 0

@@ -22,6 +22,7 @@ from typing import Any
 from moviepick.data.dataset import Dataset
 from moviepick.errors import MoviepickError
 from moviepick.evaluation.events import EvaluationEvent
+from moviepick.models.base import Recommender
 from moviepick.models.registry import create_model, model_class, model_names
 
 FIT_SECONDS = "fit seconds"
@@ -97,13 +98,18 @@ def resolved_params(
     """Every hyper-parameter ``model_name`` is evaluated with on ``protocol_name``, given
     ``params``, as plain JSON data."""
     model = create_model(model_name, **protocol_params(model_name, protocol_name, params))
-    return json.loads(json.dumps(dataclasses.asdict(model.params)))
+    return _plain_params(model)
 
 
 def changed_params(model_name: str, params: dict[str, Any]) -> dict[str, Any]:
     """The entries of a record's ``params`` that differ from the model's defaults."""
-    defaults = json.loads(json.dumps(dataclasses.asdict(create_model(model_name).params)))
+    defaults = _plain_params(create_model(model_name))
     return {name: value for name, value in params.items() if defaults.get(name) != value}
+
+
+def _plain_params(model: Recommender) -> dict[str, Any]:
+    """The model's hyper-parameters as JSON data, as records store them."""
+    return json.loads(json.dumps(dataclasses.asdict(model.params)))
 
 
 @dataclass(frozen=True)
