@@ -49,7 +49,7 @@ from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.evaluation.ranking_metrics import exclude_seen, held_out_hit_rate
 from moviepick.models import implicit_factors
-from moviepick.models.base import FitEvent, Progress, Query, Recommender
+from moviepick.models.base import FitEvent, Progress, Query, Recommender, check_same_catalogue
 from moviepick.models.normal_equations import conjugate_gradient, grams
 
 # Candidate ``reg`` values when the model chooses its own, strong to weak, a factor 2 apart; the
@@ -279,11 +279,7 @@ class ALS(Recommender):
         """Each item's genres as weights summing to one (rows of zeros without genres)."""
         if not self.params.genre_factors or self.item_genres is None:
             return np.zeros((n_items, 0), dtype=np.float32)
-        if len(self.item_genres) != n_items:
-            raise ModelError(
-                f"the catalogue has {len(self.item_genres)} movies "
-                f"but the ratings index {n_items}: prepare the model with the same dataset"
-            )
+        check_same_catalogue(len(self.item_genres), n_items)
         genres = self.item_genres.astype(np.float32)
         return genres / np.maximum(genres.sum(axis=1, keepdims=True), 1.0)
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
+from moviepick.errors import ModelError
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,15 @@ def user_query(train: Interactions, user: int) -> Query:
     return Query(
         ratings=dict(zip(items, train.ratings[order].tolist(), strict=True)), sequence=items
     )
+
+
+def check_same_catalogue(n_catalogue: int, n_items: int) -> None:
+    """A ModelError unless the catalogue a model was prepared with indexes the ratings' items."""
+    if n_catalogue != n_items:
+        raise ModelError(
+            f"the catalogue has {n_catalogue} movies but the ratings index {n_items}: "
+            "prepare the model with the same dataset"
+        )
 
 
 class Recommender(ABC):

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Progress, Query, Recommender
+from moviepick.models.base import Progress, Query, Recommender, check_same_catalogue
 from moviepick.training.device import DeviceName, check_device_name
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
@@ -102,11 +102,7 @@ class GenreEmbedding(Recommender):
             raise ModelError(
                 "genre-embed needs the catalogue's genres: prepare it with the dataset"
             )
-        if len(self.item_genres) != train.n_items:
-            raise ModelError(
-                f"the catalogue has {len(self.item_genres)} movies but the ratings index "
-                f"{train.n_items}: prepare the model with the same dataset"
-            )
+        check_same_catalogue(len(self.item_genres), train.n_items)
         if len(train) == 0:
             raise ModelError("genre-embed needs at least one interaction to fit")
         share = HELD_OUT_SHARE if self.params.patience > 0 else 0.0
