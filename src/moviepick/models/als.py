@@ -47,10 +47,10 @@ import scipy.sparse as sp
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.evaluation.ranking_metrics import exclude_seen, held_out_hit_rate
 from moviepick.models import implicit_factors
 from moviepick.models.base import FitEvent, Progress, Query, Recommender, check_same_catalogue
 from moviepick.models.normal_equations import conjugate_gradient, grams
+from moviepick.training.validation import valid_hit_rate
 
 # Candidate ``reg`` values when the model chooses its own, strong to weak, a factor 2 apart; the
 # choice is refined between the best one and its neighbours.
@@ -192,28 +192,19 @@ class ALS(Recommender):
                 continue
             metrics = {}
             if valid is not None and len(valid):
-                metrics[f"valid HR@{VALID_CUTOFF}"] = self._valid_hit_rate(train, valid)
+                # the user step comes last, so the fitted user factors are the fold-in
+                metrics[f"valid HR@{VALID_CUTOFF}"] = valid_hit_rate(
+                    lambda users: self.user_factors[users] @ self.item_factors.T,
+                    train,
+                    valid,
+                    VALID_CUTOFF,
+                    SCORE_BATCH,
+                )
             objective = implicit_factors.loss(
                 by_user, self.user_factors, self.item_factors, self.reg, p.alpha
             )
             elapsed = time.perf_counter() - started
             progress(FitEvent(step, p.iters, objective, metrics, elapsed))
-
-    def _valid_hit_rate(self, train: Interactions, valid: Interactions) -> float:
-        """Share of valid users with a held-out movie in their top 10 (training movies excluded).
-
-        The user step comes last, so the fitted user factors are the users' fold-in: scoring
-        them needs no new solve.
-        """
-        users = np.unique(valid.users)
-        hits = []
-        for start in range(0, len(users), SCORE_BATCH):
-            batch = users[start : start + SCORE_BATCH]
-            scores = self.user_factors[batch] @ self.item_factors.T
-            exclude_seen(scores, train.by_user[batch])
-            held_out = valid.by_user[batch].toarray() != 0
-            hits.append(held_out_hit_rate(scores, held_out, VALID_CUTOFF))
-        return float(np.concatenate(hits).mean())
 
     def _choose_reg(
         self,

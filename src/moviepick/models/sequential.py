@@ -41,11 +41,10 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.evaluation.ranking_metrics import held_out_hit_rate
 from moviepick.models.base import Progress, Query, Recommender
 from moviepick.models.sequences import UserSequences, chunked_sequences, query_sequence
 from moviepick.training.device import DeviceName, check_device_name
-from moviepick.training.validation import HELD_OUT_SHARE, validation_split
+from moviepick.training.validation import HELD_OUT_SHARE, valid_hit_rate, validation_split
 
 if TYPE_CHECKING:
     import torch
@@ -142,7 +141,14 @@ class _SequentialRecommender(Recommender):
         if valid is not None:
 
             def validate() -> dict[str, float]:
-                return {VALID_METRIC: self._hit_rate(net, sequences, valid, device)}
+                hit_rate = valid_hit_rate(
+                    lambda users: self._batch_scores(net, sequences, users, device),
+                    train,
+                    valid,
+                    VALID_CUTOFF,
+                    SCORE_BATCH,
+                )
+                return {VALID_METRIC: hit_rate}
 
             early_stopping = EarlyStopping(VALID_METRIC, p.patience, higher_is_better=True)
 
@@ -160,21 +166,6 @@ class _SequentialRecommender(Recommender):
             early_stopping=early_stopping,
         )
         return net, result.best_epoch
-
-    def _hit_rate(
-        self, net: nn.Module, sequences: UserSequences, valid: Interactions, device: torch.device
-    ) -> float:
-        """Share of valid users with a held-out movie in their top 10 (training movies excluded)."""
-        users = np.unique(valid.users)
-        held_out = valid.by_user[users]
-        hits = []
-        for start in range(0, len(users), SCORE_BATCH):
-            batch = users[start : start + SCORE_BATCH]
-            scores = self._batch_scores(net, sequences, batch, device)
-            _exclude_histories(scores, sequences, batch)
-            wanted = held_out[start : start + SCORE_BATCH].toarray() > 0
-            hits.append(held_out_hit_rate(scores, wanted, VALID_CUTOFF))
-        return float(np.concatenate(hits).mean())
 
     def score_query(self, query: Query) -> np.ndarray:
         items = query_sequence(query, self.n_items)
@@ -384,12 +375,3 @@ def _joined(train: Interactions, valid: Interactions) -> Interactions:
         max(train.n_users, valid.n_users),
         train.n_items,
     )
-
-
-def _exclude_histories(scores: np.ndarray, sequences: UserSequences, users: np.ndarray) -> None:
-    """Set ``-inf`` at every movie in the users' sequences."""
-    lengths = sequences.lengths[users]
-    rows = np.repeat(np.arange(len(users)), lengths)
-    starts = np.repeat(sequences.starts[users], lengths)
-    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    scores[rows, sequences.items[starts + offsets]] = -np.inf
