@@ -20,6 +20,7 @@ from moviepick.models.sequences import (
     chunked_sequences,
     query_sequence,
     recent_tokens,
+    watched_before_windows,
 )
 from moviepick.models.sequential import SASRec, SeqMean
 
@@ -145,6 +146,51 @@ def test_overlapping_windows_predict_each_item_once_with_the_longest_context() -
     ]
 
 
+def test_each_window_knows_the_movies_watched_before_its_first_input() -> None:
+    sequences = UserSequences(np.array([10, 11, 12, 13, 14, 20, 21]), np.array([0, 5, 7, 7]))
+    inputs, _ = chunked_sequences(sequences, 2, begin=-1, pad=PAD)
+    assert inputs.tolist() == [[-1, PAD], [10, 11], [12, 13], [-1, 20]]
+    earlier = watched_before_windows(sequences, 2, n_items=30)
+    assert earlier.shape == (4, 30) and earlier.dtype == bool
+    assert [row.indices.tolist() for row in earlier] == [[], [], [10, 11], []]
+    overlapping = watched_before_windows(sequences, 3, n_items=30, stride=1)
+    assert [row.indices.tolist() for row in overlapping] == [[], [], [], [], [10], [], []]
+
+
+def test_the_watched_mask_grows_along_the_window_from_the_earlier_movies() -> None:
+    import torch
+
+    from moviepick.models._sequential_nets import watched_mask
+
+    begin, pad = 5, 4  # four movies
+    tokens = torch.tensor([[begin, 0, 2, pad]])
+    earlier = torch.tensor([[False, True, False, False]])
+    assert watched_mask(tokens, earlier).int().tolist() == [
+        [[0, 1, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 0]]
+    ]
+    candidates = torch.tensor([2, 3, 1])
+    assert watched_mask(tokens, earlier, candidates).int().tolist() == [
+        [[0, 0, 1], [0, 0, 1], [1, 0, 1], [1, 0, 1]]
+    ]
+
+
+def test_watched_movies_leave_the_softmax_but_a_row_keeps_its_own_target() -> None:
+    import torch
+
+    from moviepick.models._sequential_nets import SASRecNet, full_softmax_loss
+
+    net = SASRecNet(n_items=4, max_len=3, dim=8, heads=1, blocks=1, dropout=0.0)
+    hidden = torch.randn(2, 8)
+    targets = torch.tensor([1, 3])
+    everything_else = torch.ones(2, 4, dtype=torch.bool)
+    assert full_softmax_loss(net, hidden, targets, everything_else).item() == pytest.approx(0.0)
+    watched = torch.tensor([[True, False, False, False], [False, False, False, False]])
+    logits = net.logits(hidden)
+    by_hand = -(torch.log_softmax(logits[0, 1:], 0)[0] + torch.log_softmax(logits[1], 0)[3]) / 2
+    loss = full_softmax_loss(net, hidden, targets, watched)
+    assert loss.item() == pytest.approx(by_hand.item(), rel=1e-5)
+
+
 def test_scoring_tokens_continue_the_training_chunks() -> None:
     sequences = UserSequences(np.array([10, 11, 12, 13, 14, 20, 21]), np.array([0, 5, 7, 7]))
     tokens, last = recent_tokens(sequences, np.array([0, 1, 2]), 3, begin=-1, pad=PAD)
@@ -191,8 +237,10 @@ def test_histories_longer_than_the_window_score_alike_in_batch_and_alone(name: s
     np.testing.assert_allclose(model.score_users(users, train), single, rtol=1e-5, atol=1e-5)
 
 
-def test_sampled_softmax_learns_the_walk_too() -> None:
-    model = SASRec(**{**CHAIN_PARAMS["sasrec"], "loss": "sampled", "negatives": 8})
+@pytest.mark.parametrize("exclude_watched", [True, False])
+def test_sampled_softmax_learns_the_walk_too(exclude_watched: bool) -> None:
+    params = {"loss": "sampled", "negatives": 8, "exclude_watched": exclude_watched}
+    model = SASRec(**{**CHAIN_PARAMS["sasrec"], **params})
     assert model.uses_sampled_softmax(N_ITEMS)
     assert not SASRec().uses_sampled_softmax(5_000) and SASRec().uses_sampled_softmax(50_000)
     model.fit(chain()[0])

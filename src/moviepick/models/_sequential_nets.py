@@ -72,21 +72,57 @@ class SASRecNet(nn.Module):
         return hidden @ self.items.weight[: self.n_items].T
 
 
-def full_softmax_loss(net: SASRecNet, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy of the next movie over the whole catalogue."""
-    return F.cross_entropy(net.logits(hidden).float(), targets)
+def watched_mask(
+    tokens: torch.Tensor, earlier: torch.Tensor, candidates: torch.Tensor | None = None
+) -> torch.Tensor:
+    """``(batch, L, K)`` bool: whether each row's person has watched each candidate movie (every
+    movie when ``candidates`` is None) by each position, i.e. it is among the row's tokens up to
+    there or in ``earlier`` (``(batch, n_items)`` bool, what they watched before the row)."""
+    batch, length = tokens.shape
+    n_items = earlier.shape[1]
+    positions = torch.arange(length, device=tokens.device)
+    # the position where each movie first appears in the row; ``length`` for none
+    first = torch.full((batch, n_items + 2), length, dtype=torch.long, device=tokens.device)
+    first.scatter_reduce_(1, tokens, positions.expand(batch, length), reduce="amin")
+    first = first[:, :n_items].masked_fill(earlier, 0)
+    if candidates is not None:
+        first = first[:, candidates]
+    return first[:, None, :] <= positions[None, :, None]
+
+
+def full_softmax_loss(
+    net: SASRecNet,
+    hidden: torch.Tensor,
+    targets: torch.Tensor,
+    watched: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Cross-entropy of the next movie over the whole catalogue, less the ``(rows, n_items)``
+    ``watched`` movies when given (a row's own target always counts)."""
+    logits = net.logits(hidden).float()
+    if watched is not None:
+        watched = watched.clone()
+        watched[torch.arange(len(targets), device=targets.device), targets] = False
+        logits = logits.masked_fill(watched, float("-inf"))
+    return F.cross_entropy(logits, targets)
 
 
 def sampled_softmax_loss(
-    net: SASRecNet, hidden: torch.Tensor, targets: torch.Tensor, negatives: int
+    net: SASRecNet,
+    hidden: torch.Tensor,
+    targets: torch.Tensor,
+    drawn: torch.Tensor,
+    watched: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Cross-entropy of the next movie against ``negatives`` movies drawn uniformly (shared by
-    the batch); a drawn movie that is a row's own target does not count against it."""
-    drawn = torch.randint(net.n_items, (negatives,), device=hidden.device)
+    """Cross-entropy of the next movie against the ``drawn`` movies (shared by the batch); a
+    drawn movie that is a row's own target, or among its ``(rows, len(drawn))`` ``watched``
+    ones when given, does not count against it."""
     embeddings = net.items.weight
     positive = (hidden * embeddings[targets]).sum(dim=-1, keepdim=True)
     negative = hidden @ embeddings[drawn].T
-    negative = negative.masked_fill(drawn[None, :] == targets[:, None], float("-inf"))
+    excluded = drawn[None, :] == targets[:, None]
+    if watched is not None:
+        excluded = excluded | watched
+    negative = negative.masked_fill(excluded, float("-inf"))
     logits = torch.cat([positive, negative], dim=1).float()
     return F.cross_entropy(
         logits, torch.zeros(len(targets), dtype=torch.long, device=hidden.device)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sp
 
 from moviepick.data.interactions import Interactions
 from moviepick.models.base import Query
@@ -82,12 +83,7 @@ def chunked_sequences(
     right-padded with ``pad``.
     """
     stride = length if stride is None else stride
-    lengths = sequences.lengths
-    counts = -(-lengths // stride)  # windows per user (ceil); none for a user without items
-    owner = np.repeat(np.arange(len(lengths)), counts)
-    index = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    stop = lengths[owner] - (counts[owner] - 1 - index) * stride
-    start = np.maximum(0, stop - length)
+    owner, start, stop = _window_bounds(sequences.lengths, length, stride)
     first = sequences.starts[owner]
     targets = _windows(sequences.items, first + start, first + stop, length, pad)
     # each input is the item before its target; the begin token precedes a user's first item
@@ -96,6 +92,34 @@ def chunked_sequences(
     already_predicted = np.maximum(0, stop - stride) - start
     targets[np.arange(length) < already_predicted[:, None]] = pad
     return inputs, targets
+
+
+def watched_before_windows(
+    sequences: UserSequences, length: int, n_items: int, stride: int | None = None
+) -> sp.csr_matrix:
+    """``(n_windows, n_items)`` bool, a row per window of :func:`chunked_sequences`: the movies
+    its user watched before the window's first input."""
+    stride = length if stride is None else stride
+    owner, start, _ = _window_bounds(sequences.lengths, length, stride)
+    counts = np.maximum(start - 1, 0)  # a window's first input is the item before its start
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    items = sequences.items[np.repeat(sequences.starts[owner], counts) + offsets]
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sp.csr_matrix(
+        (np.ones(len(items), dtype=bool), items, indptr), shape=(len(owner), n_items)
+    )
+
+
+def _window_bounds(
+    lengths: np.ndarray, length: int, stride: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every training window's user and the span ``[start, stop)`` of its targets within that
+    user's items: windows end every ``stride`` items from the most recent, ``length`` long."""
+    counts = -(-lengths // stride)  # windows per user (ceil); none for a user without items
+    owner = np.repeat(np.arange(len(lengths)), counts)
+    index = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    stop = lengths[owner] - (counts[owner] - 1 - index) * stride
+    return owner, np.maximum(0, stop - length), stop
 
 
 def query_sequence(query: Query, n_items: int) -> np.ndarray:

@@ -42,7 +42,12 @@ import numpy as np
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
-from moviepick.models.sequences import UserSequences, chunked_sequences, query_sequence
+from moviepick.models.sequences import (
+    UserSequences,
+    chunked_sequences,
+    query_sequence,
+    watched_before_windows,
+)
 from moviepick.training.device import DeviceName, check_device_name
 from moviepick.training.validation import HELD_OUT_SHARE, valid_hit_rate, validation_split
 
@@ -296,6 +301,7 @@ class SASRec(_SequentialRecommender):
         loss: Literal["auto", "full", "sampled"] = "auto"
         sampled_above: int = 20_000  # auto: sampled softmax for more movies than this
         negatives: int = 256  # uniformly drawn movies per batch for the sampled softmax
+        exclude_watched: bool = True  # the loss ranks each next movie among the unwatched ones
         device: DeviceName = "auto"
         seed: int = 0
 
@@ -327,24 +333,34 @@ class SASRec(_SequentialRecommender):
     ) -> tuple[int, BatchLoss]:
         import torch
 
-        from moviepick.models._sequential_nets import full_softmax_loss, sampled_softmax_loss
+        from moviepick.models._sequential_nets import (
+            full_softmax_loss,
+            sampled_softmax_loss,
+            watched_mask,
+        )
 
         p = self.params
+        n_items = self.n_items
         inputs, targets = chunked_sequences(
-            sequences, p.max_len, begin=self.n_items + 1, pad=self.n_items, stride=p.stride
+            sequences, p.max_len, begin=n_items + 1, pad=n_items, stride=p.stride
         )
+        earlier = watched_before_windows(sequences, p.max_len, n_items, stride=p.stride)
         inputs_on = torch.from_numpy(inputs).to(device)
         targets_on = torch.from_numpy(targets).to(device)
-        negatives = self.params.negatives if self.uses_sampled_softmax(self.n_items) else 0
+        negatives = p.negatives if self.uses_sampled_softmax(n_items) else 0
 
         def batch_loss(rows: torch.Tensor) -> torch.Tensor:
-            rows = rows.to(device)
-            tokens, wanted = inputs_on[rows], targets_on[rows]
-            real = wanted != self.n_items
+            tokens, wanted = inputs_on[rows.to(device)], targets_on[rows.to(device)]
+            real = wanted != n_items
             hidden = net(tokens)[real]
-            if negatives:
-                return sampled_softmax_loss(net, hidden, wanted[real], negatives)
-            return full_softmax_loss(net, hidden, wanted[real])
+            drawn = torch.randint(n_items, (negatives,), device=device) if negatives else None
+            watched = None
+            if p.exclude_watched:
+                watched_earlier = torch.from_numpy(earlier[rows.numpy()].toarray()).to(device)
+                watched = watched_mask(tokens, watched_earlier, drawn)[real]
+            if drawn is not None:
+                return sampled_softmax_loss(net, hidden, wanted[real], drawn, watched)
+            return full_softmax_loss(net, hidden, wanted[real], watched)
 
         return len(inputs), batch_loss
 
