@@ -348,7 +348,11 @@ class SASRec(_SequentialRecommender):
         inputs, targets = chunked_sequences(
             sequences, p.max_len, begin=n_items + 1, pad=n_items, stride=p.stride
         )
-        earlier = watched_before_windows(sequences, p.max_len, n_items, stride=p.stride)
+        earlier = (
+            watched_before_windows(sequences, p.max_len, n_items, stride=p.stride)
+            if p.exclude_watched
+            else None
+        )
         inputs_on = torch.from_numpy(inputs).to(device)
         targets_on = torch.from_numpy(targets).to(device)
         negatives = p.negatives if self.uses_sampled_softmax(n_items) else 0
@@ -359,7 +363,7 @@ class SASRec(_SequentialRecommender):
             hidden = net(tokens)[real]
             drawn = torch.randint(n_items, (negatives,), device=device) if negatives else None
             watched = None
-            if p.exclude_watched:
+            if earlier is not None:
                 watched_earlier = torch.from_numpy(earlier[rows.numpy()].toarray()).to(device)
                 watched = watched_mask(tokens, watched_earlier, drawn)[real]
             if drawn is not None:
