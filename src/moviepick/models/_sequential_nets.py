@@ -12,6 +12,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+# a left-out movie's logit: its softmax weight underflows to exactly 0 in float32, as with -inf,
+# whose exp() takes a slow path on the CPU (a third more time in the loss)
+LEFT_OUT = -1e4
+
 
 class MeanOfLast(nn.Module):
     """seq-mean: the mean embedding of the last watched movies, dropout, a linear layer that
@@ -102,7 +106,7 @@ def full_softmax_loss(
     if watched is not None:
         watched = watched.clone()
         watched[torch.arange(len(targets), device=targets.device), targets] = False
-        logits = logits.masked_fill(watched, float("-inf"))
+        logits = logits.masked_fill(watched, LEFT_OUT)
     return F.cross_entropy(logits, targets)
 
 
@@ -122,7 +126,7 @@ def sampled_softmax_loss(
     excluded = drawn[None, :] == targets[:, None]
     if watched is not None:
         excluded = excluded | watched
-    negative = negative.masked_fill(excluded, float("-inf"))
+    negative = negative.masked_fill(excluded, LEFT_OUT)
     logits = torch.cat([positive, negative], dim=1).float()
     return F.cross_entropy(
         logits, torch.zeros(len(targets), dtype=torch.long, device=hidden.device)
