@@ -358,7 +358,8 @@ class SASRec(_SequentialRecommender):
         negatives = p.negatives if self.uses_sampled_softmax(n_items) else 0
 
         def batch_loss(rows: torch.Tensor) -> torch.Tensor:
-            tokens, wanted = inputs_on[rows.to(device)], targets_on[rows.to(device)]
+            rows_on = rows.to(device)
+            tokens, wanted = inputs_on[rows_on], targets_on[rows_on]
             real = wanted != n_items
             hidden = net(tokens)[real]
             drawn = torch.randint(n_items, (negatives,), device=device) if negatives else None
