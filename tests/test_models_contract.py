@@ -16,7 +16,7 @@ from planted import (
 )
 
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent, Query, Recommender
+from moviepick.models.base import FitEvent, Query, Recommender, literal_choices
 from moviepick.models.registry import create_model, model_names
 from moviepick.store import load_model, save_model
 
@@ -157,3 +157,15 @@ def test_predicted_stars_stay_on_the_scale_for_cold_users_and_movies(fitted: Rec
     predicted = fitted.predict(users, items)
     assert predicted.shape == (4,)
     assert np.all((predicted >= 1.0) & (predicted <= 5.0))
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_a_choice_outside_a_parameters_choices_is_one_line_naming_them(name: str) -> None:
+    choices = literal_choices(create_model(name).Params)
+    if not choices:
+        pytest.skip(f"{name} has no parameter with fixed choices")
+    for param, allowed in choices.items():
+        with pytest.raises(ModelError, match=f"unknown {param} 'nonsense' for {name}") as raised:
+            create_model(name, **{param: "nonsense"})
+        assert str(raised.value).endswith("choose one of " + ", ".join(allowed))
+        assert "\n" not in str(raised.value)

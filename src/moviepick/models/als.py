@@ -60,7 +60,6 @@ SELECTION_STEPS = len(REG_PATH) * SWEEPS_PER_REG
 SELECTION_SHARE = 0.1  # of the training ratings, held out to choose reg
 PREDICT_CHUNK = 1 << 20
 CG_STEPS = 3  # per item and sweep; 2 fit as well on ml-100k and ml-latest-small
-FEEDBACK = ("explicit", "implicit")
 IMPLICIT_REG = 50.0  # the implicit model's reg when none is given
 VALID_CUTOFF = 10  # the implicit model reports valid HR@10
 SCORE_BATCH = 1024  # users scored at once for the implicit model's validation
@@ -94,9 +93,6 @@ class ALS(Recommender):
         regs = (self.params.genre_reg, self.params.bias_reg, self.params.prior_count)
         if (self.params.reg is not None and self.params.reg <= 0) or min(regs) <= 0:
             raise ModelError("als needs reg, genre_reg, bias_reg and prior_count > 0")
-        if self.params.feedback not in FEEDBACK:
-            known = " or ".join(FEEDBACK)
-            raise ModelError(f"als feedback is {known}, not {self.params.feedback!r}")
         if self.params.alpha <= 0:
             raise ModelError("als needs alpha > 0")
         # (n_items, n_genres) bool, set by prepare() (or directly, without a catalogue)

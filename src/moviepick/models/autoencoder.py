@@ -312,9 +312,6 @@ class StackedAutoencoder(_RatingAutoencoder):
         return self._encoded_people_from(arrays)
 
 
-VARIANTS = ("item", "user")
-
-
 class AutoRec(_RatingAutoencoder):
     name = "autorec"
     description = "AutoRec: I-AutoRec (movies' rating vectors, people folded in) or U-AutoRec"
@@ -336,10 +333,6 @@ class AutoRec(_RatingAutoencoder):
         super().__init__(**params)
         if self.params.variant == "item" and self.params.weight_decay <= 0:
             raise ModelError("autorec's item variant needs weight_decay > 0 to fold people in")
-        if self.params.variant not in VARIANTS:
-            raise ModelError(
-                f"autorec variant is one of {', '.join(VARIANTS)}, not {self.params.variant!r}"
-            )
 
     @property
     def reconstructs_items(self) -> bool:

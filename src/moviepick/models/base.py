@@ -8,11 +8,13 @@ A model is fitted on :class:`Interactions` and then answers for any person descr
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -98,6 +100,17 @@ def check_same_catalogue(n_catalogue: int, n_items: int) -> None:
         )
 
 
+@functools.cache
+def literal_choices(params: type) -> dict[str, tuple[Any, ...]]:
+    """The allowed values of each ``Literal`` field of a ``Params`` dataclass."""
+    hints = typing.get_type_hints(params)
+    return {
+        name: typing.get_args(hint)
+        for name, hint in hints.items()
+        if typing.get_origin(hint) is Literal
+    }
+
+
 class Recommender(ABC):
     """Base class of every model.
 
@@ -125,6 +138,11 @@ class Recommender(ABC):
         if unknown:
             raise TypeError(f"{self.name} has no parameter(s) {', '.join(unknown)}")
         self.params = self.Params(**params)
+        for name, choices in literal_choices(self.Params).items():
+            value = getattr(self.params, name)
+            if value not in choices:
+                known = ", ".join(map(str, choices))
+                raise ModelError(f"unknown {name} {value!r} for {self.name}; choose one of {known}")
         self.n_items = 0
 
     def prepare(self, catalog: Catalog) -> None:

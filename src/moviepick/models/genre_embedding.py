@@ -35,7 +35,7 @@ from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender, check_same_catalogue
-from moviepick.training.device import DeviceName, check_device_name
+from moviepick.training.device import DeviceName
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
@@ -74,7 +74,6 @@ class GenreEmbedding(Recommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        check_device_name(p.device)
         if min(p.dim, p.genre_epochs, p.epochs, p.batch_size) < 1 or p.lr <= 0:
             raise ModelError("genre-embed needs dim, epochs and batch size >= 1 and lr > 0")
         if min(p.genre_negatives, p.negatives, p.patience) < 0 or p.weight_decay < 0:

@@ -32,7 +32,7 @@ import numpy as np
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models.base import Progress, Query, Recommender
-from moviepick.training.device import DeviceName, check_device_name
+from moviepick.training.device import DeviceName
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from moviepick.models._neumf_net import NeuMFNet
 
-VARIANTS = ("gmf", "neumf")
 FOLD_IN_PAIRS = 1 << 18  # ratings per batch of training users folded in by score_users
 PREDICT_CHUNK = 1 << 18
 PRIOR_VARIANCE_FLOOR = 1e-6  # keeps the precision of a coordinate all users share finite
@@ -69,9 +68,6 @@ class NeuMF(Recommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        if p.variant not in VARIANTS:
-            raise ModelError(f"neumf variant is one of {', '.join(VARIANTS)}, not {p.variant!r}")
-        check_device_name(p.device)
         if min(p.dim, p.epochs, p.batch_size) < 1 or p.lr <= 0:
             raise ModelError("neumf needs dim, epochs and batch size >= 1 and lr > 0")
         if p.weight_decay < 0 or not 0 <= p.dropout < 1 or p.patience < 0:

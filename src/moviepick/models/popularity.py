@@ -18,10 +18,7 @@ import numpy as np
 
 from moviepick.data.build import rating_stats
 from moviepick.data.interactions import Interactions
-from moviepick.errors import ModelError
 from moviepick.models.base import FitEvent, Progress, Query, Recommender
-
-RANKINGS = ("score", "count")
 
 
 class Popularity(Recommender):
@@ -36,9 +33,6 @@ class Popularity(Recommender):
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        if self.params.by not in RANKINGS:
-            known = ", ".join(RANKINGS)
-            raise ModelError(f"popularity ranks by one of {known}, not {self.params.by!r}")
         self.counts = np.zeros(0, dtype=np.int32)
         self.bayesian_average = np.zeros(0, dtype=np.float32)
 

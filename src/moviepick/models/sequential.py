@@ -52,7 +52,7 @@ from moviepick.models.sequences import (
     query_sequence,
     watched_before_windows,
 )
-from moviepick.training.device import DeviceName, check_device_name
+from moviepick.training.device import DeviceName
 from moviepick.training.validation import HELD_OUT_SHARE, valid_hit_rate, validation_split
 
 if TYPE_CHECKING:
@@ -80,7 +80,6 @@ class _SequentialRecommender(Recommender):
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         p = self.params
-        check_device_name(p.device)
         if min(p.dim, p.epochs, p.batch_size) < 1 or p.lr <= 0:
             raise ModelError(f"{self.name} needs dim, epochs and batch size >= 1 and lr > 0")
         if p.weight_decay < 0 or not 0 <= p.dropout < 1 or p.patience < 0:
@@ -318,8 +317,6 @@ class SASRec(_SequentialRecommender):
             raise ModelError(f"sasrec needs 1 <= stride <= max_len ({p.max_len}), not {p.stride}")
         if p.dim % p.heads:
             raise ModelError(f"sasrec needs dim ({p.dim}) divisible by heads ({p.heads})")
-        if p.loss not in ("auto", "full", "sampled"):
-            raise ModelError(f"sasrec loss is one of auto, full, sampled, not {p.loss!r}")
 
     def uses_sampled_softmax(self, n_items: int) -> bool:
         return self.params.loss == "sampled" or (
