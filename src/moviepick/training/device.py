@@ -18,17 +18,12 @@ DeviceName = Literal["auto", "cpu", "cuda", "mps"]
 DEVICE_NAMES: tuple[str, ...] = get_args(DeviceName)
 
 
-def check_device_name(name: str) -> None:
-    """A ModelError unless ``name`` is one of :data:`DEVICE_NAMES` (needs no torch)."""
-    if name not in DEVICE_NAMES:
-        raise ModelError(f"unknown device {name!r}; choose one of {', '.join(DEVICE_NAMES)}")
-
-
 def resolve_device(name: str) -> torch.device:
     """The device ``name`` stands for; a ModelError if it is unknown or absent here."""
     import torch
 
-    check_device_name(name)
+    if name not in DEVICE_NAMES:
+        raise ModelError(f"unknown device {name!r}; choose one of {', '.join(DEVICE_NAMES)}")
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
