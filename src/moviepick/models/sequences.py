@@ -102,8 +102,7 @@ def watched_before_windows(
     stride = length if stride is None else stride
     owner, start, _ = _window_bounds(sequences.lengths, length, stride)
     counts = np.maximum(start - 1, 0)  # a window's first input is the item before its start
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    items = sequences.items[np.repeat(sequences.starts[owner], counts) + offsets]
+    items = sequences.items[np.repeat(sequences.starts[owner], counts) + _ranks(counts)]
     indptr = np.concatenate([[0], np.cumsum(counts)])
     return sp.csr_matrix(
         (np.ones(len(items), dtype=bool), items, indptr), shape=(len(owner), n_items)
@@ -117,9 +116,14 @@ def _window_bounds(
     user's items: windows end every ``stride`` items from the most recent, ``length`` long."""
     counts = -(-lengths // stride)  # windows per user (ceil); none for a user without items
     owner = np.repeat(np.arange(len(lengths)), counts)
-    index = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    index = _ranks(counts)
     stop = lengths[owner] - (counts[owner] - 1 - index) * stride
     return owner, np.maximum(0, stop - length), stop
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """``0, 1, .., count - 1`` for every count, one after another."""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 def query_sequence(query: Query, n_items: int) -> np.ndarray:
