@@ -28,9 +28,10 @@ from moviepick.data.interactions import Interactions
 from moviepick.data.loader import load_dataset
 from moviepick.evaluation.holdout import Holdout, ranking_holdout
 from moviepick.evaluation.ranking import rank_test_users
-from moviepick.models.base import FitEvent, Query, Recommender
+from moviepick.models.base import Query, Recommender
 from moviepick.models.popularity import Popularity
 from moviepick.models.sequential import SASRec, SeqMean
+from moviepick.training.events import FitEvent
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS: dict[str, type[Recommender]] = {

@@ -11,10 +11,11 @@ from planted import BLOCK, N_ITEMS, USERS_PER_GROUP, Planted, planted, training_
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.evaluation.metrics import rmse
+from moviepick.metrics.rating import rmse
 from moviepick.models.als import ALS, REG_PATH, SELECTION_STEPS, SWEEPS_PER_REG
-from moviepick.models.base import FitEvent, Query
+from moviepick.models.base import Query
 from moviepick.models.registry import create_model
+from moviepick.training.events import FitEvent
 
 TASTE_USERS, TASTE_MOVIES, RATED_EACH = 150, 60, 25
 FLOP = TASTE_MOVIES  # one more movie, rated once: 1 star by user 0

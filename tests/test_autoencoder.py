@@ -17,9 +17,10 @@ from planted import N_ITEMS, N_USERS, planted, training_query
 from moviepick.errors import ModelError
 from moviepick.models import _autoencoder_torch
 from moviepick.models.autoencoder import AutoRec, StackedAutoencoder
-from moviepick.models.base import FitEvent, Query
+from moviepick.models.base import Query
 from moviepick.models.ridge_fold_in import fold_in
 from moviepick.store import save_model
+from moviepick.training.events import FitEvent
 
 # The shared contract suite runs the default variant (I-AutoRec); these run all three.
 SMALL = {

@@ -8,8 +8,9 @@ from planted import N_ITEMS, planted, training_query
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent, Query
+from moviepick.models.base import Query
 from moviepick.models.ease import EASE, REG_PATH
+from moviepick.training.events import FitEvent
 
 
 def small_interactions() -> Interactions:

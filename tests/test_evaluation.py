@@ -15,9 +15,9 @@ from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.data.loader import load_dataset
 from moviepick.errors import DatasetError, ModelError, MoviepickError
-from moviepick.evaluation.metrics import mae, rmse
 from moviepick.evaluation.rating import FoldEvent, evaluate_rating
 from moviepick.evaluation.splits import ml100k_folds, random_split
+from moviepick.metrics.rating import mae, rmse
 
 
 def interactions(n: int) -> Interactions:

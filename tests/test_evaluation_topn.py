@@ -17,7 +17,6 @@ from moviepick.data.interactions import Interactions
 from moviepick.data.loader import load_dataset
 from moviepick.errors import MoviepickError
 from moviepick.evaluation import ranking
-from moviepick.evaluation import ranking_metrics as metrics
 from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.holdout import (
     TEST,
@@ -36,6 +35,7 @@ from moviepick.evaluation.leaderboard import (
 )
 from moviepick.evaluation.protocols import PROTOCOLS, changed_params, evaluate, models_for
 from moviepick.evaluation.split_cache import read_labels, split_path, write_labels
+from moviepick.metrics import ranking as metrics
 from moviepick.models.base import Query, Recommender
 from moviepick.models.registry import create_model, model_class, model_names
 from moviepick.session import train_model

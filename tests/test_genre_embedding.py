@@ -10,8 +10,8 @@ from planted import BLOCK, FAST_PARAMS, USERS_PER_GROUP, planted, training_query
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent
 from moviepick.models.genre_embedding import GenreEmbedding
+from moviepick.training.events import FitEvent
 
 FAST = FAST_PARAMS["genre-embed"]
 

@@ -16,9 +16,10 @@ from planted import (
 )
 
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent, Query, Recommender, literal_choices
+from moviepick.models.base import Query, Recommender, literal_choices
 from moviepick.models.registry import create_model, model_names
 from moviepick.store import load_model, save_model
+from moviepick.training.events import FitEvent
 
 # Models that rank the same for everyone cannot find planted tastes; their own tests say what
 # they do instead.

@@ -9,8 +9,9 @@ import pytest
 from planted import FAST_PARAMS, USERS_PER_GROUP, Planted, planted, training_query
 
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent, Query
+from moviepick.models.base import Query
 from moviepick.models.neumf import NeuMF
+from moviepick.training.events import FitEvent
 
 FAST = {**FAST_PARAMS["neumf"], "patience": 0}
 

@@ -14,7 +14,7 @@ import pytest
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent, Query, Recommender, user_query
+from moviepick.models.base import Query, Recommender, user_query
 from moviepick.models.sequences import (
     UserSequences,
     chunked_sequences,
@@ -23,6 +23,7 @@ from moviepick.models.sequences import (
     watched_before_windows,
 )
 from moviepick.models.sequential import SASRec, SeqMean
+from moviepick.training.events import FitEvent
 
 BLOCK = 20
 USERS_PER_GROUP = 25

@@ -11,10 +11,10 @@ import torch
 from torch import nn
 
 from moviepick.errors import ModelError
-from moviepick.models.base import FitEvent
 from moviepick.training.batches import shuffled_batches
 from moviepick.training.checkpoints import find_checkpoint, load_checkpoint, save_checkpoint
 from moviepick.training.device import describe_device, resolve_device
+from moviepick.training.events import FitEvent
 from moviepick.training.loop import EarlyStopping, run_epochs
 from moviepick.training.precision import Precision
 from moviepick.training.reporter import FitReporter

@@ -12,10 +12,11 @@ from moviepick.config import Config, load_config
 from moviepick.data.dataset import Dataset
 from moviepick.errors import ModelError, MoviepickError
 from moviepick.matching import TitleIndex, profile_query
-from moviepick.models.base import FitEvent, Progress, Recommender
+from moviepick.models.base import Recommender
 from moviepick.models.registry import create_model
 from moviepick.profile import Profile, ProfileRating
 from moviepick.store import ModelInfo, ModelStore, read_info
+from moviepick.training.events import FitEvent, Progress
 
 
 class TrainingCancelled(MoviepickError):

@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from moviepick.data.summary import DatasetSummary
-from moviepick.models.base import FitEvent
+from moviepick.training.events import FitEvent
 
 console = Console()
 errors = Console(stderr=True)

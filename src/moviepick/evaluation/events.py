@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from moviepick.models.base import FitEvent
+from moviepick.training.events import FitEvent
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ memory, where ``history`` is what the protocol lets the model see of them (top-n
 interactions; next-item: training and validation, i.e. everything before the test item). Those
 items are excluded from the ranking; there are no sampled negatives.
 
-Metrics (means over the test users; definitions in :mod:`ranking_metrics`):
+Metrics (means over the test users; definitions in :mod:`moviepick.metrics.ranking`):
 
 - top-n: Recall@20, NDCG@10, HR@10 and coverage;
 - next-item: HR@10, NDCG@10, MRR (over the full ranking), genre-Jaccard and coverage.
@@ -28,11 +28,12 @@ import scipy.sparse as sp
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.errors import DatasetError, ModelError
-from moviepick.evaluation import ranking_metrics as metrics
 from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.holdout import Holdout, ranking_holdout
-from moviepick.models.base import FitEvent, Recommender
+from moviepick.metrics import ranking as metrics
+from moviepick.models.base import Recommender
 from moviepick.models.registry import create_model
+from moviepick.training.events import FitEvent
 
 RECALL_CUTOFF = 20
 CUTOFF = 10

@@ -18,10 +18,10 @@ import numpy as np
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError, MoviepickError
-from moviepick.evaluation.metrics import mae, rmse
 from moviepick.evaluation.splits import ml100k_folds, random_split
-from moviepick.models.base import FitEvent
+from moviepick.metrics.rating import mae, rmse
 from moviepick.models.registry import create_model, model_class
+from moviepick.training.events import FitEvent
 
 PROTOCOLS = ("rating-90-10", "ml100k-folds")
 

@@ -1,5 +1,5 @@
 """Recommender models behind one interface (see :mod:`moviepick.models.base`)."""
 
-from moviepick.models.base import FitEvent, Query, Ranked, Recommender
+from moviepick.models.base import Query, Ranked, Recommender
 
-__all__ = ["FitEvent", "Query", "Ranked", "Recommender"]
+__all__ = ["Query", "Ranked", "Recommender"]

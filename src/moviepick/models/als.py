@@ -48,8 +48,9 @@ from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models import implicit_factors
-from moviepick.models.base import FitEvent, Progress, Query, Recommender, check_same_catalogue
+from moviepick.models.base import Query, Recommender, check_same_catalogue
 from moviepick.models.normal_equations import conjugate_gradient, grams
+from moviepick.training.events import FitEvent, Progress
 from moviepick.training.validation import valid_hit_rate
 
 # Candidate ``reg`` values when the model chooses its own, strong to weak, a factor 2 apart; the

@@ -43,9 +43,10 @@ import scipy.sparse as sp
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Progress, Query, Recommender
+from moviepick.models.base import Query, Recommender
 from moviepick.models.ridge_fold_in import fold_in
 from moviepick.training.device import DeviceName
+from moviepick.training.events import Progress
 from moviepick.training.validation import validation_split
 
 if TYPE_CHECKING:

@@ -11,9 +11,8 @@ import dataclasses
 import functools
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
+from moviepick.training.events import Progress
 
 
 @dataclass(frozen=True)
@@ -45,25 +45,6 @@ class Ranked:
 
     def __len__(self) -> int:
         return len(self.items)
-
-
-@dataclass(frozen=True)
-class FitEvent:
-    """One step of training, reported through ``fit(progress=...)``."""
-
-    step: int  # 1-based iteration or epoch
-    total: int  # planned steps
-    loss: float | None = None
-    metrics: Mapping[str, float] = field(
-        default_factory=dict
-    )  # e.g. {"train RMSE": .., "valid RMSE": ..}
-    elapsed: float = 0.0  # seconds since fit started
-    # A tick between batches that repeats the last event: it gives the caller a chance to cancel
-    # (by raising) mid-epoch. Displays may show it like any event; curves should skip it.
-    heartbeat: bool = False
-
-
-Progress = Callable[[FitEvent], None]
 
 
 def top_n(scores: np.ndarray, n: int, exclude: frozenset[int] | set[int] = frozenset()) -> Ranked:
@@ -190,17 +171,3 @@ class Recommender(ABC):
     @abstractmethod
     def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
         """Restore the fitted arrays written by ``get_state``."""
-
-    def save(self, path: Path, **metadata: Any) -> None:
-        from moviepick.store import save_model
-
-        save_model(self, path, **metadata)
-
-    @classmethod
-    def load(cls, path: Path) -> Recommender:
-        from moviepick.store import load_model
-
-        model = load_model(path)
-        if not isinstance(model, cls):
-            raise TypeError(f"{path} holds a {model.name} model, not {cls.name}")
-        return model

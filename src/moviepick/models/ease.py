@@ -46,8 +46,9 @@ import scipy.sparse as sp
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.evaluation.ranking_metrics import recall_at, top_items
-from moviepick.models.base import FitEvent, Progress, Query, Recommender
+from moviepick.metrics.ranking import recall_at, top_items
+from moviepick.models.base import Query, Recommender
+from moviepick.training.events import FitEvent, Progress
 
 REG_PATH = (1600.0, 800.0, 400.0, 200.0, 100.0, 50.0)  # strong to weak, a factor 2 apart
 SELECTION_ITEMS = 2000  # the most-interacted movies the choice of reg is made on

@@ -34,8 +34,9 @@ import scipy.sparse as sp
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Progress, Query, Recommender, check_same_catalogue
+from moviepick.models.base import Query, Recommender, check_same_catalogue
 from moviepick.training.device import DeviceName
+from moviepick.training.events import Progress
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:

@@ -31,8 +31,9 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Progress, Query, Recommender
+from moviepick.models.base import Query, Recommender
 from moviepick.training.device import DeviceName
+from moviepick.training.events import Progress
 from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:

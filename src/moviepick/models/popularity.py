@@ -18,7 +18,8 @@ import numpy as np
 
 from moviepick.data.build import rating_stats
 from moviepick.data.interactions import Interactions
-from moviepick.models.base import FitEvent, Progress, Query, Recommender
+from moviepick.models.base import Query, Recommender
+from moviepick.training.events import FitEvent, Progress
 
 
 class Popularity(Recommender):

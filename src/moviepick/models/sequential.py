@@ -45,7 +45,7 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Progress, Query, Recommender
+from moviepick.models.base import Query, Recommender
 from moviepick.models.sequences import (
     UserSequences,
     chunked_sequences,
@@ -53,6 +53,7 @@ from moviepick.models.sequences import (
     watched_before_windows,
 )
 from moviepick.training.device import DeviceName
+from moviepick.training.events import Progress
 from moviepick.training.validation import HELD_OUT_SHARE, valid_hit_rate, validation_split
 
 if TYPE_CHECKING:

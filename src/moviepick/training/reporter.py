@@ -12,7 +12,7 @@ import dataclasses
 import time
 from collections.abc import Mapping
 
-from moviepick.models.base import FitEvent, Progress
+from moviepick.training.events import FitEvent, Progress
 
 HEARTBEAT_SECONDS = 0.2
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from moviepick.data.interactions import Interactions
-from moviepick.evaluation.ranking_metrics import exclude_seen, held_out_hit_rate
+from moviepick.metrics.ranking import exclude_seen, held_out_hit_rate
 
 HELD_OUT_SHARE = 0.05  # the usual share held out of the training ratings
 

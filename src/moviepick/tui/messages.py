@@ -14,10 +14,10 @@ from textual.message import Message
 from moviepick.errors import MoviepickError
 
 if TYPE_CHECKING:  # the app imports the core only once it has painted
-    from moviepick.models.base import FitEvent
     from moviepick.search import MovieSearch
     from moviepick.session import Pick, Picker
     from moviepick.store import ModelInfo
+    from moviepick.training.events import FitEvent
 
 
 class DatasetLoaded(Message):
