@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from moviepick.data.catalog import Catalog
-from moviepick.search import MovieSearch
-from moviepick.session import open_dataset
+from moviepick.services.datasets import open_dataset
+from moviepick.services.search import MovieSearch
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = [

@@ -17,6 +17,7 @@ from moviepick.data.interactions import Interactions
 from moviepick.data.loader import load_dataset
 from moviepick.errors import MoviepickError
 from moviepick.evaluation import ranking
+from moviepick.evaluation.evaluate import evaluate
 from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.holdout import (
     TEST,
@@ -33,12 +34,13 @@ from moviepick.evaluation.leaderboard import (
     rank_records,
     read_leaderboard,
 )
-from moviepick.evaluation.protocols import PROTOCOLS, changed_params, evaluate, models_for
+from moviepick.evaluation.protocols import PROTOCOLS, changed_params, models_for
 from moviepick.evaluation.split_cache import read_labels, split_path, write_labels
+from moviepick.fitting import fit
 from moviepick.metrics import ranking as metrics
 from moviepick.models.base import Query, Recommender
 from moviepick.models.registry import create_model, model_class, model_names
-from moviepick.session import train_model
+from moviepick.services.saved_models import train_and_save
 from moviepick.store import ModelStore, read_info
 
 
@@ -248,7 +250,7 @@ def test_ranking_in_small_chunks_gives_the_same_figures(monkeypatch: pytest.Monk
 def test_next_item_fits_with_the_validation_items(monkeypatch: pytest.MonkeyPatch) -> None:
     dataset = planted_dataset()
     spy = FixedScores(np.zeros((1, N_ITEMS)))
-    monkeypatch.setattr(ranking, "create_model", lambda name, **params: spy)
+    monkeypatch.setattr(fit, "create_model", lambda name, **params: spy)
     ranking.evaluate_ranking("fixed", dataset, "next-item")
     assert spy.fitted_on is not None
     train, valid = spy.fitted_on
@@ -319,8 +321,8 @@ def test_a_stored_result_is_reused_until_retrain(tiny: Dataset) -> None:
 
 
 def test_results_merge_into_saved_models_with_the_same_params(tiny: Dataset) -> None:
-    _, default = train_model(tiny, "ease", valid_fraction=0)
-    _, tuned = train_model(tiny, "ease", {"reg": 5.0}, save_as="ease-tuned", valid_fraction=0)
+    _, default = train_and_save(tiny, "ease", valid_fraction=0)
+    _, tuned = train_and_save(tiny, "ease", {"reg": 5.0}, save_as="ease-tuned", valid_fraction=0)
     record, _ = evaluate_or_reuse("ease", tiny, "next-item")
     assert read_info(default.path).metrics["next-item HR@10"] == record["HR@10"]
     assert "next-item HR@10" not in read_info(tuned.path).metrics

@@ -1,8 +1,8 @@
 import numpy as np
 
 from moviepick.data.catalog import Catalog
-from moviepick.matching import TitleIndex, profile_query, title_key
 from moviepick.profile import ProfileRating
+from moviepick.services.matching import TitleIndex, profile_query, title_key
 
 
 def catalog() -> Catalog:

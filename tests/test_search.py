@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from moviepick.data.catalog import Catalog
 from moviepick.data.loader import load_dataset
-from moviepick.search import MovieSearch
+from moviepick.services.search import MovieSearch
 
 
 def make_catalog(

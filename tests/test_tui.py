@@ -87,7 +87,7 @@ async def test_half_stars_are_off_on_a_whole_star_dataset(tmp_path: Path):
     data = write_tiny_movielens(tmp_path / "ml-whole", half_stars=False)
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert picker_screen(pilot).picker.dataset.rating_step == 1.0
+        assert pilot.app.library.dataset.rating_step == 1.0
         await pilot.press(*"matrx", "down", "dollar_sign")
         assert my_ratings(pilot) == {}
         await pilot.press("4")
@@ -147,12 +147,12 @@ async def test_ratings_and_recommendations_survive_a_restart(data: Path):
         await settle(pilot)
         await pilot.press(*"casablanca", "down", "number_sign")
         await settle(pilot)
-        trained = picker_screen(pilot).picker.model_info
+        trained = pilot.app.active_model.info
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert my_ratings(pilot) == {"Casablanca": 2.5}
         assert titles(pilot, "mine") == ["Casablanca"]
-        assert picker_screen(pilot).picker.model_info == trained
+        assert pilot.app.active_model.info == trained
         assert "Casablanca" not in titles(pilot, "picks")
         assert len(titles(pilot, "picks")) == 15
 

@@ -13,7 +13,7 @@ from textual.worker import WorkerState
 from moviepick import paths
 from moviepick.config import Config
 from moviepick.data.loader import load_dataset
-from moviepick.session import default_model_name, train_model
+from moviepick.services.saved_models import default_model_name, train_and_save
 from moviepick.store import ModelStore
 from moviepick.tui.app import MoviepickApp
 from moviepick.tui.screens.picker import PickerScreen
@@ -71,7 +71,7 @@ def write_tiny_movielens(folder: Path, seed: int = 0, half_stars: bool = True) -
 def train_tiny_model(folder: Path, models: Path) -> Path:
     """Train the app's default model on ``folder`` into ``models``; returns its directory."""
     dataset = load_dataset(folder, use_cache=False)
-    _, info = train_model(dataset, "als", store=ModelStore(models))
+    _, info = train_and_save(dataset, "als", store=ModelStore(models))
     assert info.name == default_model_name("als", dataset)
     return info.path
 
@@ -110,11 +110,10 @@ def table(pilot: Pilot, table_id: str) -> MovieTable:
 
 def titles(pilot: Pilot, table_id: str) -> list[str]:
     shown = table(pilot, table_id)
-    catalog = picker_screen(pilot).picker.dataset.catalog
+    catalog = pilot.app.library.dataset.catalog
     return [catalog.titles[item] for item in shown.items]
 
 
 def my_ratings(pilot: Pilot) -> dict[str, float]:
-    screen = picker_screen(pilot)
-    catalog = screen.picker.dataset.catalog
-    return {catalog.titles[item]: stars for item, stars in screen.my_stars.items()}
+    catalog = pilot.app.library.dataset.catalog
+    return {catalog.titles[item]: stars for item, stars in pilot.app.my_stars.items()}

@@ -15,6 +15,7 @@ else:
     import tomli as tomllib
 
 DEFAULT_DATASET = "ml-latest-small"
+DEFAULT_MODEL = "als"
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Config:
     """A MovieLens folder or zip, or the name of a downloaded dataset."""
     dataset: str = DEFAULT_DATASET
     """The registry dataset used when no ``data`` is given."""
-    model: str = "als"
+    model: str = DEFAULT_MODEL
     """The model the app trains when it has none for the dataset."""
 
 

@@ -30,6 +30,7 @@ def _json_option(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from moviepick.cli import commands, evaluate
     from moviepick.cli.params import add_param_flags
+    from moviepick.evaluation.protocols import PROTOCOLS
     from moviepick.models.registry import model_class, model_names
 
     parser = argparse.ArgumentParser(
@@ -78,11 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_parser.add_argument(
         "--protocol",
         action="append",
-        choices=["rating-90-10", "ml100k-folds", "top-n", "next-item"],
-        help="rating-90-10: seeded random 90/10 split; ml100k-folds: the official u1..u5 folds "
-        "(both RMSE, rating models only); top-n: per user random 80/20; next-item: "
-        "leave-last-out by time (both full ranking). Repeat it for several; default: every "
-        "protocol (the folds only on ml-100k), each with the models that take part",
+        choices=list(PROTOCOLS),
+        help="; ".join(
+            f"{spec.name}: {spec.description}"
+            + (" (rating models only)" if spec.needs_ratings else "")
+            + (f" (only on {spec.only_on})" if spec.only_on else "")
+            for spec in PROTOCOLS.values()
+        )
+        + ". Repeat it for several; default: every protocol that applies to the data, each "
+        "with the models that take part",
     )
     evaluate_parser.add_argument(
         "--retrain", action="store_true", help="evaluate again even where a result is stored"

@@ -6,10 +6,13 @@ import argparse
 
 from moviepick.cli import render
 from moviepick.cli.params import collect_params
+from moviepick.config import load_config
 from moviepick.errors import MoviepickError
 from moviepick.models.registry import model_class
 from moviepick.profile import Profile
-from moviepick.session import Picker, find_movie, open_dataset, train_model
+from moviepick.services.datasets import open_dataset
+from moviepick.services.picks import Picker
+from moviepick.services.saved_models import load_or_train, train_and_save
 from moviepick.store import ModelStore
 
 
@@ -24,7 +27,7 @@ def train(args: argparse.Namespace) -> int:
     cls = model_class(args.model)
     dataset = open_dataset(args.data)
     with render.fit_progress(f"{args.model} on {dataset.name}", quiet=args.json) as report:
-        model, info = train_model(
+        model, info = train_and_save(
             dataset,
             args.model,
             collect_params(args, cls),
@@ -55,18 +58,20 @@ def train(args: argparse.Namespace) -> int:
 
 
 def recommend(args: argparse.Namespace) -> int:
-    dataset = open_dataset(args.data)
+    config = load_config()
+    dataset = open_dataset(args.data, config)
     with Profile() as profile:
         picker = Picker(dataset, profile)
         for text in args.rate:
             title, stars = _parse_rate(text)
-            item = find_movie(picker, title)
+            item = picker.find(title)
             picker.rate(item, stars)
             if not args.json:
                 render.errors.print(f"rated {dataset.catalog.label(item)}: {stars:g}")
-        with render.fit_progress(f"training {args.model or 'als'}", quiet=args.json) as report:
-            info = picker.ensure_model(args.model, progress=report)
-        picks = picker.recommend(args.n)
+        label = f"training {args.model or config.model}"
+        with render.fit_progress(label, quiet=args.json) as report:
+            model, info = load_or_train(dataset, args.model, config.model, progress=report)
+        picks = picker.recommend(model, args.n)
         unmatched = [rated.entry for rated in picker.my_ratings() if rated.item is None]
     catalog = dataset.catalog
     if args.json:

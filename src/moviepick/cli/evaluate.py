@@ -8,18 +8,18 @@ from typing import Any
 from moviepick.cli import render
 from moviepick.data.dataset import Dataset
 from moviepick.errors import ModelError, MoviepickError
+from moviepick.evaluation.evaluate import FIT_SECONDS
 from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.leaderboard import evaluate_or_reuse, rank_records
 from moviepick.evaluation.protocols import (
-    FIT_SECONDS,
-    PROTOCOLS,
     Protocol,
     changed_params,
     models_for,
     protocol,
+    protocols_for,
     supports,
 )
-from moviepick.session import open_dataset
+from moviepick.services.datasets import open_dataset
 
 
 def evaluate(args: argparse.Namespace) -> int:
@@ -35,7 +35,7 @@ def evaluate(args: argparse.Namespace) -> int:
     if not plan:
         plan = [
             (spec, _models_to_evaluate(named, spec, every_protocol=True))
-            for spec in (protocol(name) for name in _protocols_for(dataset))
+            for spec in (protocol(name) for name in protocols_for(dataset.name))
         ]
     leaderboards = [
         (spec, _leaderboard(args, dataset, spec, names)) for spec, names in plan if names
@@ -46,11 +46,6 @@ def evaluate(args: argparse.Namespace) -> int:
     for spec, records in leaderboards:
         _print_leaderboard(dataset, spec, records)
     return 0
-
-
-def _protocols_for(dataset: Dataset) -> list[str]:
-    """Every protocol, but the official folds only on ml-100k (the only set that has them)."""
-    return [name for name in PROTOCOLS if name != "ml100k-folds" or dataset.name == "ml-100k"]
 
 
 def _models_to_evaluate(named: list[str], spec: Protocol, every_protocol: bool) -> list[str]:

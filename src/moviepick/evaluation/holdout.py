@@ -19,12 +19,12 @@ import numpy as np
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.errors import MoviepickError
+from moviepick.evaluation.protocols import NEXT_ITEM, TOP_N
 from moviepick.evaluation.split_cache import read_labels, write_labels
 
 TRAIN, VALID, TEST = 0, 1, 2
 TOP_N_TEST_SHARE = 0.2
 LEAVE_LAST_OUT_MIN = 3  # interactions a user needs to give a test and a validation item
-PROTOCOLS = ("top-n", "next-item")
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,11 @@ def _positions_within_user(sorted_users: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def labels_for(interactions: Interactions, protocol: str, seed: int) -> np.ndarray:
-    if protocol == "top-n":
+    if protocol == TOP_N:
         return per_user_labels(interactions, seed=seed)
-    if protocol == "next-item":
+    if protocol == NEXT_ITEM:
         return leave_last_out_labels(interactions)
-    raise MoviepickError(f"unknown ranking protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
+    raise MoviepickError(f"unknown ranking protocol {protocol!r}; known: {TOP_N}, {NEXT_ITEM}")
 
 
 def ranking_holdout(dataset: Dataset, protocol: str, seed: int = 0) -> Holdout:

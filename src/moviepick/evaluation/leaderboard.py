@@ -22,8 +22,10 @@ from typing import Any
 from moviepick import atomic, paths
 from moviepick.data.dataset import Dataset
 from moviepick.errors import MoviepickError
+from moviepick.evaluation.evaluate import evaluate
 from moviepick.evaluation.events import EvaluationEvent
-from moviepick.evaluation.protocols import evaluate, protocol, resolved_params
+from moviepick.evaluation.protocols import protocol, resolved_params
+from moviepick.fitting.fit import StopCheck
 from moviepick.store import ModelStore, update_metrics
 
 LEADERBOARD_FORMAT = 1
@@ -110,6 +112,7 @@ def evaluate_or_reuse(
     retrain: bool = False,
     progress: Callable[[EvaluationEvent], None] | None = None,
     seed: int = 0,
+    should_stop: StopCheck | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """The record of ``model_name`` on ``protocol_name``, and whether it was reused.
 
@@ -124,7 +127,8 @@ def evaluate_or_reuse(
     }
     if not retrain and (record := stored_record(dataset, protocol_name, key)) is not None:
         return record, True
-    record = evaluate(model_name, dataset, protocol_name, params, progress, seed).as_record()
+    result = evaluate(model_name, dataset, protocol_name, params, progress, seed, should_stop)
+    record = result.as_record()
     store_record(record)
     return record, False
 

@@ -30,9 +30,10 @@ from moviepick.data.interactions import Interactions
 from moviepick.errors import DatasetError, ModelError
 from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.holdout import Holdout, ranking_holdout
+from moviepick.evaluation.protocols import protocol as protocol_spec
+from moviepick.fitting.fit import Cancelled, StopCheck, fit_model
 from moviepick.metrics import ranking as metrics
 from moviepick.models.base import Recommender
-from moviepick.models.registry import create_model
 from moviepick.training.events import FitEvent
 
 RECALL_CUTOFF = 20
@@ -55,21 +56,28 @@ def evaluate_ranking(
     params: dict[str, Any] | None = None,
     progress: Callable[[EvaluationEvent], None] | None = None,
     seed: int = 0,
+    should_stop: StopCheck | None = None,
 ) -> RankingResult:
     """Fit a fresh ``model_name`` on the ``protocol`` split of ``dataset`` and rank for its test."""
     holdout = ranking_holdout(dataset, protocol, seed)
-    model = create_model(model_name, **(params or {}))
-    model.prepare(dataset.catalog)
 
     def report(event: FitEvent) -> None:
         if progress is not None:
             progress(EvaluationEvent("fit", event))
 
-    started = time.perf_counter()
-    model.fit(holdout.train, valid=holdout.valid, progress=report)
-    fit_seconds = time.perf_counter() - started
-    means, n_users = rank_test_users(model, holdout, dataset.catalog.genres, protocol, progress)
-    return RankingResult(means, fit_seconds, n_users)
+    fitted = fit_model(
+        model_name,
+        dataset.catalog,
+        holdout.train,
+        holdout.valid,
+        params=params,
+        progress=report,
+        should_stop=should_stop,
+    )
+    means, n_users = rank_test_users(
+        fitted.model, holdout, dataset.catalog.genres, protocol, progress, should_stop
+    )
+    return RankingResult(means, fitted.fit_seconds, n_users)
 
 
 def rank_test_users(
@@ -78,11 +86,14 @@ def rank_test_users(
     item_genres: np.ndarray,
     protocol: str,
     progress: Callable[[EvaluationEvent], None] | None = None,
+    should_stop: StopCheck | None = None,
 ) -> tuple[dict[str, float], int]:
     """The protocol's mean metrics over the test users of ``holdout``, and how many there are.
 
-    Users are scored a bounded chunk at a time; per-user values are kept until the end.
+    Users are scored a bounded chunk at a time; per-user values are kept until the end. After
+    each chunk ``should_stop()`` is asked; True raises :class:`Cancelled`.
     """
+    wanted_metrics = protocol_spec(protocol).metrics
     test, history = holdout.test, holdout.history
     n_items = test.n_items
     users = np.unique(test.users)
@@ -90,7 +101,9 @@ def rank_test_users(
         raise DatasetError(f"{protocol}: no user has enough interactions to hold one out")
     relevant = _binary(test.by_user)
     seen = history.by_user
-    recent_genres = _recent_genres(history, item_genres) if protocol == "next-item" else None
+    recent_genres = (
+        _recent_genres(history, item_genres) if "genre-Jaccard" in wanted_metrics else None
+    )
     chunk = max(1, SCORE_BUDGET // max(n_items, 1))
     chunks = [users[start : start + chunk] for start in range(0, len(users), chunk)]
     per_user: dict[str, list[np.ndarray]] = {}
@@ -107,7 +120,7 @@ def rank_test_users(
             "HR@10": metrics.hit_rate_at(hits, CUTOFF),
             "NDCG@10": metrics.ndcg_at(hits, n_relevant, CUTOFF),
         }
-        if protocol == "top-n":
+        if "Recall@20" in wanted_metrics:
             values["Recall@20"] = metrics.recall_at(hits, n_relevant, RECALL_CUTOFF)
         if recent_genres is not None:
             values["MRR"] = metrics.reciprocal_rank(scores, wanted.indices[wanted.indptr[:-1]])
@@ -119,6 +132,8 @@ def rank_test_users(
         if progress is not None:
             event = FitEvent(step, len(chunks), elapsed=time.perf_counter() - started)
             progress(EvaluationEvent("ranking", event))
+        if should_stop is not None and should_stop():
+            raise Cancelled(f"evaluating {model.name} on {protocol} was cancelled")
     means = {name: float(np.concatenate(parts).mean()) for name, parts in per_user.items()}
     return {**means, "coverage": float(covered.mean())}, len(users)
 

@@ -8,7 +8,6 @@ answers for it (factor models fall back to biases and the global mean).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,12 +17,12 @@ import numpy as np
 from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError, MoviepickError
+from moviepick.evaluation.protocols import ML100K_FOLDS, RATING_90_10
 from moviepick.evaluation.splits import ml100k_folds, random_split
+from moviepick.fitting.fit import StopCheck, fit_model
 from moviepick.metrics.rating import mae, rmse
-from moviepick.models.registry import create_model, model_class
+from moviepick.models.registry import model_class
 from moviepick.training.events import FitEvent
-
-PROTOCOLS = ("rating-90-10", "ml100k-folds")
 
 
 @dataclass(frozen=True)
@@ -81,20 +80,23 @@ class FoldEvent:
 def rating_splits(
     dataset: Dataset, protocol: str, seed: int = 0
 ) -> list[tuple[Interactions, Interactions]]:
-    if protocol == "rating-90-10":
+    if protocol == RATING_90_10:
         return [random_split(dataset.interactions, test_fraction=0.1, seed=seed)]
-    if protocol == "ml100k-folds":
+    if protocol == ML100K_FOLDS:
         return ml100k_folds(dataset)
-    raise MoviepickError(f"unknown rating protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
+    raise MoviepickError(
+        f"unknown rating protocol {protocol!r}; known: {RATING_90_10}, {ML100K_FOLDS}"
+    )
 
 
 def evaluate_rating(
     model_name: str,
     dataset: Dataset,
-    protocol: str = "rating-90-10",
+    protocol: str = RATING_90_10,
     params: dict[str, Any] | None = None,
     progress: Callable[[FoldEvent], None] | None = None,
     seed: int = 0,
+    should_stop: StopCheck | None = None,
 ) -> RatingResult:
     """Fit a fresh ``model_name`` on every training split of ``protocol`` and score its test."""
     params = dict(params or {})
@@ -103,20 +105,27 @@ def evaluate_rating(
     splits = rating_splits(dataset, protocol, seed)
     folds = []
     for fold, (train, test) in enumerate(splits, start=1):
-        model = create_model(model_name, **params)
-        model.prepare(dataset.catalog)
 
         def report(event: FitEvent, fold: int = fold) -> None:
             if progress is not None:
                 progress(FoldEvent(fold, len(splits), event))
 
-        started = time.perf_counter()
-        model.fit(train, progress=report)
-        fit_seconds = time.perf_counter() - started
-        predicted = np.clip(model.predict(test.users, test.items), *dataset.rating_scale)
+        fitted = fit_model(
+            model_name,
+            dataset.catalog,
+            train,
+            params=params,
+            progress=report,
+            should_stop=should_stop,
+        )
+        predicted = fitted.model.predict(test.users, test.items)
+        predicted = np.clip(predicted, *dataset.rating_scale)
         folds.append(
             FoldResult(
-                rmse(predicted, test.ratings), mae(predicted, test.ratings), fit_seconds, len(test)
+                rmse(predicted, test.ratings),
+                mae(predicted, test.ratings),
+                fitted.fit_seconds,
+                len(test),
             )
         )
     return RatingResult(model_name, dataset.name, protocol, params, folds)

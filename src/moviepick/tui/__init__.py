@@ -1,1 +1,1 @@
-"""The Textual front end: search, rate and get picks, over :mod:`moviepick.session`."""
+"""The Textual front end: search, rate and get picks, over :mod:`moviepick.services`."""

@@ -1,7 +1,7 @@
-"""Messages the TUI's thread workers post to report progress and results.
+"""Messages the app's thread workers post to report progress and results.
 
-Workers never touch widgets or reactives: they post one of these, and the handler runs on the
-event loop.
+Workers never touch widgets or reactives: they post one of these to the app, and its handler
+assigns the app's state on the event loop.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from textual.message import Message
 from moviepick.errors import MoviepickError
 
 if TYPE_CHECKING:  # the app imports the core only once it has painted
-    from moviepick.search import MovieSearch
-    from moviepick.session import Pick, Picker
+    from moviepick.models.base import Recommender
+    from moviepick.services.picks import Pick, Picker
+    from moviepick.services.search import MovieSearch
     from moviepick.store import ModelInfo
     from moviepick.training.events import FitEvent
 
@@ -49,8 +50,9 @@ class TrainProgress(Message):
 class ModelReady(Message):
     """The model is loaded (or trained and saved) and can recommend."""
 
-    def __init__(self, info: ModelInfo) -> None:
+    def __init__(self, model: Recommender, info: ModelInfo) -> None:
         super().__init__()
+        self.model = model
         self.info = info
 
 

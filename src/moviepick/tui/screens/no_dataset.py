@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, ProgressBar, Static
-from textual.worker import Worker, WorkerState
 
-from moviepick.tui.messages import DatasetDownloaded, DownloadProgress, error_text
+if TYPE_CHECKING:
+    from moviepick.tui.app import MoviepickApp
+    from moviepick.tui.state import Download
 
 
 def _megabytes(size: int) -> str:
@@ -19,7 +21,12 @@ def _megabytes(size: int) -> str:
 
 
 class NoDatasetScreen(Screen[Path | None]):
-    """Dismissed with the folder of the downloaded dataset, or None when the person quits."""
+    """Dismissed with the folder of the downloaded dataset, or None when the person quits.
+
+    The app downloads; this screen shows how far its download got (``MoviepickApp.download``).
+    """
+
+    app: MoviepickApp
 
     def __init__(self, reason: str, dataset: str) -> None:
         super().__init__()
@@ -54,44 +61,32 @@ class NoDatasetScreen(Screen[Path | None]):
     def on_mount(self) -> None:
         self.query_one("#download-progress").display = False
         self.query_one("#download", Button).focus()
+        self.watch(self.app, "download", self._show_download, init=False)
 
     @on(Button.Pressed, "#download")
     def _download_pressed(self) -> None:
         self.query_one("#download", Button).disabled = True
         self.query_one("#download-progress").display = True
         self.query_one("#download-status", Label).update("Connecting…")
-        self.download(self.dataset)
+        self.app.start_download()
 
     @on(Button.Pressed, "#quit")
     def _quit_pressed(self) -> None:
         self.dismiss(None)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="download")
-    def download(self, name: str) -> None:
-        from moviepick.data.download import download_dataset
-
-        path = download_dataset(
-            name, progress=lambda done, total: self.post_message(DownloadProgress(done, total))
-        )
-        self.post_message(DatasetDownloaded(path))
-
-    def on_download_progress(self, message: DownloadProgress) -> None:
-        self.query_one("#download-bar", ProgressBar).update(
-            total=message.total, progress=message.done
-        )
-        total = f" of {_megabytes(message.total)}" if message.total else ""
-        self.query_one("#download-status", Label).update(
-            f"Downloaded {_megabytes(message.done)}{total}"
-        )
-
-    def on_dataset_downloaded(self, message: DatasetDownloaded) -> None:
-        self.dismiss(message.path)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
+    def _show_download(self, download: Download | None) -> None:
+        if download is None:
             return
-        self.query_one("#download", Button).disabled = False
-        self.query_one("#download-progress").display = False
-        self.notify(
-            error_text(event.worker.error), title="Download failed", severity="error", timeout=15
-        )
+        if download.installed is not None:
+            self.dismiss(download.installed)
+        elif download.failed:
+            self.query_one("#download", Button).disabled = False
+            self.query_one("#download-progress").display = False
+        else:
+            self.query_one("#download-bar", ProgressBar).update(
+                total=download.total, progress=download.done
+            )
+            total = f" of {_megabytes(download.total)}" if download.total else ""
+            self.query_one("#download-status", Label).update(
+                f"Downloaded {_megabytes(download.done)}{total}"
+            )

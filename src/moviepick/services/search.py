@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from moviepick.data.catalog import Catalog
-from moviepick.matching import title_key
+from moviepick.services.matching import title_key
 
 # Folded names hold only these characters; a trigram is a number in [0, len(ALPHABET) ** 3).
 ALPHABET = " abcdefghijklmnopqrstuvwxyz0123456789"

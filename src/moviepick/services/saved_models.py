@@ -1,0 +1,85 @@
+"""Models for a dataset: fit one and save it, or load the saved one a person asks for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moviepick.data.dataset import Dataset
+from moviepick.fitting.fit import StopCheck, fit_model
+from moviepick.models.base import Recommender
+from moviepick.store import ModelInfo, ModelStore, read_info
+from moviepick.training.events import Progress
+
+
+def default_model_name(model: str, dataset: Dataset) -> str:
+    return f"{model}-{dataset.name}"
+
+
+def train_and_save(
+    dataset: Dataset,
+    model_name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    store: ModelStore | None = None,
+    save_as: str | None = None,
+    valid_fraction: float = 0.1,
+    seed: int = 0,
+    progress: Progress | None = None,
+    should_stop: StopCheck | None = None,
+) -> tuple[Recommender, ModelInfo]:
+    """Fit ``model_name`` on the dataset and save it.
+
+    With ``valid_fraction`` > 0, a seeded random share of the ratings is held out to report
+    validation figures while training; the saved model is fitted on the rest. A cancelled fit
+    (``should_stop``) saves nothing.
+    """
+    from moviepick.evaluation.splits import random_split
+
+    store = store or ModelStore()
+    interactions = dataset.interactions
+    train, valid = (
+        random_split(interactions, test_fraction=valid_fraction, seed=seed)
+        if valid_fraction > 0
+        else (interactions, None)
+    )
+    fitted = fit_model(
+        model_name,
+        dataset.catalog,
+        train,
+        valid,
+        params=params,
+        progress=progress,
+        should_stop=should_stop,
+    )
+    metrics = {**fitted.metrics, "fit seconds": round(fitted.fit_seconds, 3)}
+    path = store.save(
+        fitted.model,
+        save_as or default_model_name(model_name, dataset),
+        dataset=dataset.name,
+        fingerprint=dataset.fingerprint,
+        metrics=metrics,
+    )
+    return fitted.model, read_info(path)
+
+
+def load_or_train(
+    dataset: Dataset,
+    name: str | None,
+    default: str,
+    *,
+    store: ModelStore | None = None,
+    progress: Progress | None = None,
+    should_stop: StopCheck | None = None,
+) -> tuple[Recommender, ModelInfo]:
+    """The saved model ``name`` (or the newest for this dataset), else a freshly trained one.
+
+    A registry name with no saved model is trained and saved; with no name at all, ``default``
+    is trained.
+    """
+    store = store or ModelStore()
+    info = store.find(name, dataset.fingerprint, dataset.name)
+    if info is not None:
+        return store.load(info, dataset.fingerprint), info
+    return train_and_save(
+        dataset, name or default, store=store, progress=progress, should_stop=should_stop
+    )
