@@ -1,9 +1,10 @@
 """Fit events for the caller: one per epoch, and heartbeats between batches.
 
-The caller's ``progress`` callback may raise to cancel training (:func:`moviepick.fitting.fit.fit_model`
-raises ``Cancelled`` from it). Epochs can be long, so the loop also calls
-:meth:`FitReporter.heartbeat` after every batch; at most every ``heartbeat_seconds`` that repeats
-the last event with ``heartbeat=True``, giving the callback its chance to raise mid-epoch.
+The caller's ``progress`` callback may raise to cancel training (the fit path,
+:func:`moviepick.fitting.fit.fit_model`, raises ``Cancelled`` from it). Epochs can be long, so
+the loop also calls :meth:`FitReporter.heartbeat` after every batch; at most every
+``heartbeat_seconds`` that repeats the last event with ``heartbeat=True``, giving the callback
+its chance to raise mid-epoch.
 """
 
 from __future__ import annotations
