@@ -248,3 +248,15 @@ def test_the_installed_script_prints_no_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("moviepick: error: no such file or folder")
     assert "Traceback" not in result.stderr
+
+
+def test_recommend_trains_the_model_the_config_names(capsys, tiny):
+    from moviepick import paths
+
+    config = paths.config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('model = "popularity"\n', encoding="utf-8")
+    code, _, _ = run(capsys, "recommend", "--data", str(tiny), "-n", "3", "--json")
+    assert code == 0
+    code, out, _ = run(capsys, "models", "list", "--json")
+    assert [saved["model"] for saved in json.loads(out)] == ["popularity"]

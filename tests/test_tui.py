@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Button, Input
+from textual.worker import WorkerFailed
 from tui_support import (
     SCI_FI,
     install_model,
@@ -290,3 +291,40 @@ async def test_rating_a_pick_keeps_the_cursor_on_its_row(data: Path):
         assert picks.has_focus
         assert picks.cursor_row == 1
         assert rated not in titles(pilot, "picks")
+
+
+async def test_any_failed_worker_becomes_a_notification(data: Path):
+    def broken() -> None:
+        raise RuntimeError("a bug in a job")
+
+    app = tiny_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        worker = app.run_worker(broken, thread=True, group="unheard-of", exit_on_error=False)
+        with pytest.raises(WorkerFailed):
+            await worker.wait()
+        await pilot.pause()
+        assert app.return_code is None
+        [note] = [n for n in app._notifications if "a bug in a job" in n.message]
+        assert note.title == "Something went wrong"
+        assert note.message == "RuntimeError: a bug in a job"
+
+
+async def test_a_failed_model_says_so_in_the_picks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from moviepick.errors import ModelError
+    from moviepick.services import saved_models
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ModelError("als cannot fit this")
+
+    monkeypatch.setattr(saved_models, "train_and_save", refuse)
+    data = write_tiny_movielens(tmp_path / "ml-tiny")
+    app = tiny_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hint = picker_screen(pilot).query_one("#picks-hint")
+        assert str(hint.render()) == "No model, so no picks."
+        titles_of = {n.title for n in app._notifications if n.message == "als cannot fit this"}
+        assert titles_of == {"No model, so no picks"}
+        await pilot.press(*"matrx", "down", "5")
+        assert my_ratings(pilot) == {"The Matrix": 5.0}
