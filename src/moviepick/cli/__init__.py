@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from moviepick import __version__
 from moviepick.errors import MoviepickError
+
+if TYPE_CHECKING:
+    from moviepick.evaluation.protocols import Protocol
 
 
 def _data_option(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -25,6 +29,17 @@ def _data_option(parser: argparse.ArgumentParser, default: object = None) -> Non
 
 def _json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _protocols_help() -> str:
+    from moviepick.evaluation.protocols import PROTOCOLS
+
+    def line(spec: Protocol) -> str:
+        notes = ["rating models only"] if spec.needs_ratings else []
+        notes += [f"only on {spec.only_on}"] if spec.only_on else []
+        return f"{spec.name}: {spec.description}" + (f" ({', '.join(notes)})" if notes else "")
+
+    return "; ".join(line(spec) for spec in PROTOCOLS.values())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,14 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--protocol",
         action="append",
         choices=list(PROTOCOLS),
-        help="; ".join(
-            f"{spec.name}: {spec.description}"
-            + (" (rating models only)" if spec.needs_ratings else "")
-            + (f" (only on {spec.only_on})" if spec.only_on else "")
-            for spec in PROTOCOLS.values()
-        )
-        + ". Repeat it for several; default: every protocol that applies to the data, each "
-        "with the models that take part",
+        help=f"{_protocols_help()}. Repeat it for several; default: every protocol that "
+        "applies to the data, each with the models that take part",
     )
     evaluate_parser.add_argument(
         "--retrain", action="store_true", help="evaluate again even where a result is stored"
