@@ -16,7 +16,8 @@ from planted import (
 )
 
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, Recommender, literal_choices
+from moviepick.models.base import Query, Recommender
+from moviepick.models.hyperparams import accepted, literal_choices
 from moviepick.models.registry import create_model, model_names
 from moviepick.store import load_model, save_model
 from moviepick.training.events import FitEvent
@@ -170,3 +171,59 @@ def test_a_choice_outside_a_parameters_choices_is_one_line_naming_them(name: str
             create_model(name, **{param: "nonsense"})
         assert str(raised.value).endswith("choose one of " + ", ".join(allowed))
         assert "\n" not in str(raised.value)
+
+
+def ranged_fields(name: str) -> list[tuple[str, object]]:
+    """``(field, its Range)`` for each ranged hyper-parameter of the model ``name``."""
+    fields = accepted(create_model(name).Params).items()
+    return [(param, field.range) for param, field in fields if field.range is not None]
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_every_model_accepts_its_defaults_and_none_where_optional(name: str) -> None:
+    defaults = create_model(name).params
+    for param, field in accepted(type(defaults)).items():
+        if field.optional:
+            assert getattr(create_model(name, **{param: None}).params, param) is None
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_a_value_outside_a_parameters_range_is_one_line_naming_it(name: str) -> None:
+    for param, rule in ranged_fields(name):
+        is_float = accepted(create_model(name).Params)[param].finite
+        outside = [rule.low - 1, *([rule.low] if rule.low_open else [])]
+        outside += [rule.high] if rule.high < float("inf") else []
+        for value in [float(v) if is_float else int(v) for v in outside]:
+            with pytest.raises(ModelError) as raised:
+                create_model(name, **{param: value})
+            assert str(raised.value) == f"{name} needs {param} {rule}, not {value!r}"
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_a_float_parameter_must_be_finite(name: str) -> None:
+    floats = [param for param, field in accepted(create_model(name).Params).items() if field.finite]
+    for param in floats:
+        for value in (float("nan"), float("inf"), float("-inf")):
+            with pytest.raises(ModelError) as raised:
+                create_model(name, **{param: value})
+            assert str(raised.value) == f"{name} needs a finite {param}, not {value!r}"
+
+
+def test_a_range_error_says_the_rule() -> None:
+    with pytest.raises(ModelError) as raised:
+        create_model("neumf", dropout=1.5)
+    assert str(raised.value) == "neumf needs dropout in [0, 1), not 1.5"
+    with pytest.raises(ModelError, match=r"^als needs reg > 0, not 0.0$"):
+        create_model("als", reg=0.0)
+    with pytest.raises(ModelError, match=r"^sasrec needs epochs >= 1, not 0$"):
+        create_model("sasrec", epochs=0)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_fitting_no_data_is_one_line_saying_what_it_needs(case: str) -> None:
+    model = fresh(case)
+    empty = planted().train.select(np.zeros(len(planted().train), dtype=bool))
+    unit = "rating" if model.predicts_ratings else "interaction"
+    with pytest.raises(ModelError) as raised:
+        model.fit(empty)
+    assert str(raised.value) == f"{model.name} needs at least one {unit} to fit"

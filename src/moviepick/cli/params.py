@@ -27,10 +27,19 @@ def _unwrap_optional(hint: Any) -> Any:
 
 
 def field_comments(params: type) -> dict[str, str]:
-    """Each field's comment in the source of a ``Params`` dataclass: the one after it on its
-    line, else the comment lines right above it (empty where the source is unavailable)."""
+    """Each field's comment in the source of a ``Params`` dataclass or of the classes it
+    inherits fields from (a subclass's comment wins): the one after the field on its line,
+    else the comment lines right above it."""
+    comments: dict[str, str] = {}
+    for cls in reversed(params.__mro__[:-1]):
+        comments.update(_class_comments(cls))
+    return comments
+
+
+def _class_comments(cls: type) -> dict[str, str]:
+    """The field comments written in ``cls`` itself (none where its source is unavailable)."""
     try:
-        source = inspect.getsource(params)
+        source = inspect.getsource(cls)
     except (OSError, TypeError):
         return {}
     comments: dict[str, str] = {}

@@ -49,6 +49,7 @@ from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models import implicit_factors
 from moviepick.models.base import Query, Recommender, check_same_catalogue
+from moviepick.models.hyperparams import Count, Positive, Seed
 from moviepick.models.normal_equations import conjugate_gradient, grams
 from moviepick.training.events import FitEvent, Progress
 from moviepick.training.validation import valid_hit_rate
@@ -74,28 +75,21 @@ class ALS(Recommender):
 
     @dataclass
     class Params:
-        factors: int = 32
-        iters: int = 15
+        factors: Count = 32
+        iters: Count = 15
         feedback: Literal["explicit", "implicit"] = "explicit"  # implicit: who rated what
-        alpha: float = 5.0  # implicit: a rated cell weighs 1 + alpha, an unrated one 1
+        alpha: Positive = 5.0  # implicit: a rated cell weighs 1 + alpha, an unrated one 1
         # explicit: a vector fitted to n ratings gets reg * (n + prior_count), chosen on held-out
         # ratings when unset; implicit: the ridge of every vector, 50 when unset
-        reg: float | None = None
-        prior_count: float = 20.0  # the rarely rated are shrunk as if by this many more ratings
-        genre_reg: float = 0.3  # genre vectors get genre_reg * reg * (ratings of their items)
-        bias_reg: float = 2.0  # not weighted by the number of ratings
+        reg: Positive | None = None
+        prior_count: Positive = 20.0  # the rarely rated are shrunk as if by this many more ratings
+        genre_reg: Positive = 0.3  # genre vectors get genre_reg * reg * (ratings of their items)
+        bias_reg: Positive = 2.0  # not weighted by the number of ratings
         genre_factors: bool = True  # False: plain biased matrix factorisation
-        seed: int = 0
+        seed: Seed = 0
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        if self.params.factors < 1 or self.params.iters < 1:
-            raise ModelError("als needs factors >= 1 and iters >= 1")
-        regs = (self.params.genre_reg, self.params.bias_reg, self.params.prior_count)
-        if (self.params.reg is not None and self.params.reg <= 0) or min(regs) <= 0:
-            raise ModelError("als needs reg, genre_reg, bias_reg and prior_count > 0")
-        if self.params.alpha <= 0:
-            raise ModelError("als needs alpha > 0")
         # (n_items, n_genres) bool, set by prepare() (or directly, without a catalogue)
         self.item_genres: np.ndarray | None = None
         self.reg = 0.0
@@ -113,16 +107,10 @@ class ALS(Recommender):
         super().prepare(catalog)
         self.item_genres = np.asarray(catalog.genres, dtype=bool)
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
+    def _fit(
+        self, train: Interactions, valid: Interactions | None, progress: Progress | None
     ) -> None:
         started = time.perf_counter()
-        if len(train) == 0:
-            raise ModelError("als needs at least one rating to fit")
         self.n_items = train.n_items
         if self.implicit:
             self._fit_implicit(train, valid, progress, started)

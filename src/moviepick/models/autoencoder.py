@@ -24,11 +24,12 @@ objective), reported per rating. The reconstruction is the predicted stars.
   the refitted rows predict held-out ratings at least as well as the trained ones (RMSE 0.900
   against 0.903 on a tenth of ml-100k's u1.base).
 
-Training uses the shared loop (:mod:`moviepick.training`): Adam on shuffled mini-batches of rows,
-a fit event per epoch with the validation RMSE when ``valid`` is given, early stopping on it with
-the best epoch's weights restored, and cancel points between batches. Torch is imported only in
-``fit`` and when a saved U-AutoRec or stacked autoencoder is loaded; a saved I-AutoRec scores with
-numpy alone.
+Training uses the shared set-up (:mod:`moviepick.models.torch_model`) and loop
+(:mod:`moviepick.training`): Adam on shuffled mini-batches of rows, a fit event per epoch with the
+validation RMSE (of ``valid``, or without it of a held-out ``valid_share`` of the ratings), early
+stopping on it with the best epoch's weights restored, and cancel points between batches. Torch
+is imported only in ``fit`` and when a saved U-AutoRec or stacked autoencoder is loaded; a saved
+I-AutoRec scores with numpy alone.
 """
 
 from __future__ import annotations
@@ -43,11 +44,10 @@ import scipy.sparse as sp
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, Recommender
+from moviepick.models.base import Query
+from moviepick.models.hyperparams import Count, NonNegative, NonNegativeInt, Positive, Share
 from moviepick.models.ridge_fold_in import fold_in
-from moviepick.training.device import DeviceName
-from moviepick.training.events import Progress
-from moviepick.training.validation import validation_split
+from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
 
 if TYPE_CHECKING:
     from moviepick.models._autoencoder_torch import DeviceRows, RowNet, Schedule
@@ -117,7 +117,17 @@ def _dot_pairs(
     return result
 
 
-class _RatingAutoencoder(Recommender):
+@dataclass
+class _AutoencoderParams(TorchParams):
+    """The training hyper-parameters of both autoencoders; each redeclares the defaults that are
+    its own."""
+
+    epochs: Count = 200
+    patience: NonNegativeInt = 10  # epochs without a better validation RMSE before stopping
+    valid_share: Share = 0.05  # held out to stop early on when fit is given no valid
+
+
+class _RatingAutoencoder(TorchRecommender):
     """What the autoencoders share: the fit pipeline, prediction and persistence.
 
     Subclasses say which rows the network reconstructs (people's or movies'), build the network
@@ -125,53 +135,37 @@ class _RatingAutoencoder(Recommender):
     """
 
     predicts_ratings = True
+    params: _AutoencoderParams
+    # Batches of whole rating vectors are large enough to gain from intra-op threads.
+    single_cpu_thread = False
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        p = self.params
-        if min(p.epochs, p.batch_size, p.dim) < 1 or p.patience < 0:
-            raise ModelError(f"{self.name} needs epochs, batch_size, dim >= 1 and patience >= 0")
-        if p.lr <= 0 or p.weight_decay < 0:
-            raise ModelError(f"{self.name} needs lr > 0 and weight_decay >= 0")
-        if not 0 <= p.valid_share < 1:
-            raise ModelError(f"{self.name} needs 0 <= valid_share < 1")
         self.rating_range = (1.0, 5.0)
         self.people: EncodedPeople | FoldedInPeople | None = None
-        self.device_used = "cpu"
 
     @property
     def reconstructs_items(self) -> bool:
         """Whether the network's rows are movies' vectors over people (else people's)."""
         return False
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
-    ) -> None:
-        if len(train) == 0:
-            raise ModelError(f"{self.name} needs at least one rating to fit")
+    def _held_out_share(self) -> float:
+        return self.params.valid_share
+
+    def _train(self, training: Training) -> None:
         from moviepick.models import _autoencoder_torch as torch_side
-        from moviepick.training.device import describe_device, resolve_device
         from moviepick.training.precision import Precision
         from moviepick.training.reporter import FitReporter
-        from moviepick.training.seeding import seed_torch
 
-        device = resolve_device(self.params.device)
-        seed_torch(self.params.seed)
-        self.n_items = train.n_items
-        self.rating_range = (float(train.ratings.min()), float(train.ratings.max()))
+        given, valid, device = training.given, training.valid, training.device
+        self.n_items = given.n_items
+        self.rating_range = (float(given.ratings.min()), float(given.ratings.max()))
         # the network trains without the held-out share; scoring (people's codes or decoder
-        # rows) still uses all of train
-        fitting, valid, _ = validation_split(
-            train, valid, self.params.valid_share, self.params.seed
-        )
-        source = torch_side.DeviceRows(self._rows_of(fitting), device)
+        # rows) still uses all of the given ratings
+        source = torch_side.DeviceRows(self._rows_of(training.train), device)
         net = self._build_net(source.matrix.shape[1]).to(device)
         validate = None
-        if valid is not None and len(valid):
+        if valid is not None:
             rows, cols = self._cells_of(valid)
 
             def validate() -> dict[str, float]:
@@ -182,14 +176,13 @@ class _RatingAutoencoder(Recommender):
             net,
             source,
             self._schedule(),
-            reporter=FitReporter(progress, self.params.epochs),
+            reporter=FitReporter(training.progress, self.params.epochs),
             precision=Precision(device),
             validate=validate,
         )
         self.people = self._read_out(
-            net, torch_side.DeviceRows(self._rows_of(train), device), train
+            net, torch_side.DeviceRows(self._rows_of(given), device), given
         )
-        self.device_used = describe_device(device)
 
     def _rows_of(self, ratings: Interactions) -> sp.csr_matrix:
         """The matrix whose rows the network reconstructs."""
@@ -284,22 +277,12 @@ class StackedAutoencoder(_RatingAutoencoder):
     description = "Stacked autoencoder of a person's ratings (n -> 20 -> 10 -> 20 -> n, sigmoid)"
 
     @dataclass
-    class Params:
-        hidden: int = 20  # the outer hidden layers
-        dim: int = 10  # the code in the middle
-        epochs: int = 200
-        lr: float = 0.01
-        batch_size: int = 64
-        weight_decay: float = 5.0
-        patience: int = 10  # epochs without a better validation RMSE before stopping
-        valid_share: float = 0.05  # held out to stop early on when fit is given no valid
-        device: DeviceName = "auto"
-        seed: int = 0
-
-    def __init__(self, **params: object) -> None:
-        super().__init__(**params)
-        if self.params.hidden < 1:
-            raise ModelError("autoencoder needs hidden >= 1")
+    class Params(_AutoencoderParams):
+        hidden: Count = 20  # the outer hidden layers
+        dim: Count = 10  # the code in the middle
+        lr: Positive = 0.01
+        batch_size: Count = 64
+        weight_decay: NonNegative = 5.0
 
     def _build_net(self, width: int) -> RowNet:
         from moviepick.models._autoencoder_torch import StackedNet
@@ -318,22 +301,17 @@ class AutoRec(_RatingAutoencoder):
     description = "AutoRec: I-AutoRec (movies' rating vectors, people folded in) or U-AutoRec"
 
     @dataclass
-    class Params:
+    class Params(_AutoencoderParams):
         variant: Literal["item", "user"] = "item"
-        dim: int = 500
-        epochs: int = 200
-        lr: float = 0.003
-        batch_size: int = 256
-        weight_decay: float = 150.0
-        patience: int = 10  # epochs without a better validation RMSE before stopping
-        valid_share: float = 0.05  # held out to stop early on when fit is given no valid
-        device: DeviceName = "auto"
-        seed: int = 0
+        dim: Count = 500
+        lr: Positive = 0.003
+        batch_size: Count = 256
+        weight_decay: NonNegative = 150.0
 
-    def __init__(self, **params: object) -> None:
-        super().__init__(**params)
+    def _params_problem(self) -> str | None:
         if self.params.variant == "item" and self.params.weight_decay <= 0:
-            raise ModelError("autorec's item variant needs weight_decay > 0 to fold people in")
+            return "weight_decay > 0 for the item variant, to fold people in"
+        return None
 
     @property
     def reconstructs_items(self) -> bool:

@@ -8,18 +8,17 @@ A model is fitted on :class:`Interactions` and then answers for any person descr
 from __future__ import annotations
 
 import dataclasses
-import functools
-import typing
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import numpy as np
 
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
+from moviepick.models.hyperparams import check_params
 from moviepick.training.events import Progress
 
 
@@ -81,24 +80,14 @@ def check_same_catalogue(n_catalogue: int, n_items: int) -> None:
         )
 
 
-@functools.cache
-def literal_choices(params: type) -> dict[str, tuple[Any, ...]]:
-    """The allowed values of each ``Literal`` field of a ``Params`` dataclass."""
-    hints = typing.get_type_hints(params)
-    return {
-        name: typing.get_args(hint)
-        for name, hint in hints.items()
-        if typing.get_origin(hint) is Literal
-    }
-
-
 class Recommender(ABC):
     """Base class of every model.
 
-    Subclasses set ``name``, ``description`` and a ``Params`` dataclass of hyper-parameters, and
-    implement ``fit``, ``score_query``, ``get_state`` and ``set_state``. Saving and loading go
-    through :mod:`moviepick.store`, which writes ``config.json`` and the arrays of ``get_state``
-    to ``.npz`` (loaded without pickle).
+    Subclasses set ``name``, ``description`` and a ``Params`` dataclass of hyper-parameters,
+    whose field types say what each accepts (:mod:`moviepick.models.hyperparams`), and implement
+    ``_fit``, ``score_query``, ``get_state`` and ``set_state``. Saving and loading go through
+    :mod:`moviepick.store`, which writes ``config.json`` and the arrays of ``get_state`` to
+    ``.npz`` (loaded without pickle).
     """
 
     name: ClassVar[str]
@@ -119,12 +108,16 @@ class Recommender(ABC):
         if unknown:
             raise TypeError(f"{self.name} has no parameter(s) {', '.join(unknown)}")
         self.params = self.Params(**params)
-        for name, choices in literal_choices(self.Params).items():
-            value = getattr(self.params, name)
-            if value not in choices:
-                known = ", ".join(map(str, choices))
-                raise ModelError(f"unknown {name} {value!r} for {self.name}; choose one of {known}")
+        check_params(self.name, self.params)
+        problem = self._params_problem()
+        if problem:
+            raise ModelError(f"{self.name} needs {problem}")
         self.n_items = 0
+
+    def _params_problem(self) -> str | None:
+        """What is wrong with hyper-parameters that each pass their own field's check but not
+        together (a size that must divide another, say), worded to follow "<model> needs"."""
+        return None
 
     def prepare(self, catalog: Catalog) -> None:
         """Take side information (genres) from the catalogue before ``fit``.
@@ -133,14 +126,25 @@ class Recommender(ABC):
         """
         self.n_items = len(catalog)
 
-    @abstractmethod
     def fit(
         self,
         train: Interactions,
         *,
         valid: Interactions | None = None,
         progress: Progress | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Train on ``train``, reporting each step to ``progress``; models that validate use
+        ``valid`` (an empty one counts as none). A ModelError when ``train`` is empty."""
+        if len(train) == 0:
+            unit = "rating" if self.predicts_ratings else "interaction"
+            raise ModelError(f"{self.name} needs at least one {unit} to fit")
+        self._fit(train, valid, progress)
+
+    def _fit(
+        self, train: Interactions, valid: Interactions | None, progress: Progress | None
+    ) -> None:
+        """What ``fit`` does once it has checked that ``train`` is not empty."""
+        raise NotImplementedError(f"{self.name} does not implement _fit")
 
     @abstractmethod
     def score_query(self, query: Query) -> np.ndarray:

@@ -48,6 +48,7 @@ from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.metrics.ranking import recall_at, top_items
 from moviepick.models.base import Query, Recommender
+from moviepick.models.hyperparams import Count, Positive, Seed
 from moviepick.training.events import FitEvent, Progress
 
 REG_PATH = (1600.0, 800.0, 400.0, 200.0, 100.0, 50.0)  # strong to weak, a factor 2 apart
@@ -63,17 +64,13 @@ class EASE(Recommender):
 
     @dataclass
     class Params:
-        reg: float | None = None  # lambda; chosen on held-out interactions when unset
+        reg: Positive | None = None  # lambda; chosen on held-out interactions when unset
         weights: Literal["stars", "binary"] = "stars"  # a rating counts its stars, or 1
-        max_items: int = 20_000  # refuse more rated movies: B alone takes max_items² x 4 bytes
-        seed: int = 0
+        max_items: Count = 20_000  # refuse more rated movies: B alone takes max_items² x 4 bytes
+        seed: Seed = 0
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        if self.params.reg is not None and self.params.reg <= 0:
-            raise ModelError("ease needs reg > 0")
-        if self.params.max_items < 1:
-            raise ModelError("ease needs max_items >= 1")
         self.item_weights = np.zeros((0, 0), dtype=np.float32)  # B over the active movies
         self.active = np.zeros(0, dtype=np.int64)  # the movies with training interactions
         self.position = np.zeros(0, dtype=np.int64)  # movie -> row of B, -1 when inactive
@@ -81,16 +78,10 @@ class EASE(Recommender):
         self.star_scale = 1.0  # 1 / root mean square of the training stars ("stars")
         self.mean_rating = 0.0  # the stars of a watched movie without a rating ("stars")
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
+    def _fit(
+        self, train: Interactions, valid: Interactions | None, progress: Progress | None
     ) -> None:
         started = time.perf_counter()
-        if len(train) == 0:
-            raise ModelError("ease needs at least one interaction to fit")
         active = np.flatnonzero(np.bincount(train.items, minlength=train.n_items))
         if len(active) > self.params.max_items:
             gigabytes = 3 * len(active) ** 2 * 4 / 1e9

@@ -34,10 +34,10 @@ import scipy.sparse as sp
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, Recommender, check_same_catalogue
-from moviepick.training.device import DeviceName
+from moviepick.models.base import Query, check_same_catalogue
+from moviepick.models.hyperparams import Count, NonNegativeInt, Positive
+from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
 from moviepick.training.events import Progress
-from moviepick.training.validation import HELD_OUT_SHARE, validation_split
 
 if TYPE_CHECKING:
     import torch
@@ -53,34 +53,26 @@ FOLD_IN_CHUNK = 1 << 22  # values of a person x movie (or x Hessian) array per f
 VALID_STREAM = 0  # the shuffle-and-sample stream of validation; epochs are 1, 2, ...
 
 
-class GenreEmbedding(Recommender):
+class GenreEmbedding(TorchRecommender):
     name = "genre-embed"
     description = "Two-stage embeddings: movies from their genres, then users among the movies"
 
     @dataclass
-    class Params:
-        dim: int = 32
-        genre_epochs: int = 30  # stage 1
-        genre_negatives: int = 4  # sampled non-genres per true movie-genre pair
-        epochs: int = 20  # stage 2
-        negatives: int = 4  # sampled movies per interaction
+    class Params(TorchParams):
+        dim: Count = 32
+        genre_epochs: Count = 30  # stage 1
+        genre_negatives: NonNegativeInt = 4  # sampled non-genres per true movie-genre pair
+        epochs: Count = 20  # stage 2
+        negatives: NonNegativeInt = 4  # sampled movies per interaction
         fine_tune: bool = True  # False: stage 2 keeps the stage-1 movie vectors frozen
-        lr: float = 0.01
-        batch_size: int = 1024
-        weight_decay: float = 0.0
-        patience: int = 2  # stage-2 epochs without a better validation loss before stopping
-        device: DeviceName = "auto"
-        seed: int = 0
+        lr: Positive = 0.01
+        batch_size: Count = 1024
+        # stage-2 epochs without a better validation loss before stopping
+        patience: NonNegativeInt = 2
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        p = self.params
-        if min(p.dim, p.genre_epochs, p.epochs, p.batch_size) < 1 or p.lr <= 0:
-            raise ModelError("genre-embed needs dim, epochs and batch size >= 1 and lr > 0")
-        if min(p.genre_negatives, p.negatives, p.patience) < 0 or p.weight_decay < 0:
-            raise ModelError("genre-embed needs negatives, patience and weight decay >= 0")
         self.item_genres: np.ndarray | None = None  # (n_items, n_genres) bool, from prepare()
-        self.device_used = ""
         self.genre_vectors = np.empty((0, 0), dtype=np.float32)
         self.item_vectors = np.empty((0, 0), dtype=np.float32)
         self.item_bias = np.empty(0, dtype=np.float32)
@@ -91,73 +83,53 @@ class GenreEmbedding(Recommender):
         super().prepare(catalog)
         self.item_genres = np.asarray(catalog.genres, dtype=bool)
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
+    def _fit(
+        self, train: Interactions, valid: Interactions | None, progress: Progress | None
     ) -> None:
         if self.item_genres is None:
             raise ModelError(
                 "genre-embed needs the catalogue's genres: prepare it with the dataset"
             )
         check_same_catalogue(len(self.item_genres), train.n_items)
-        if len(train) == 0:
-            raise ModelError("genre-embed needs at least one interaction to fit")
-        share = HELD_OUT_SHARE if self.params.patience > 0 else 0.0
-        train, valid, held_out = validation_split(train, valid, share, self.params.seed)
-        self._train(train, valid, "held-out loss" if held_out else "valid loss", progress)
+        super()._fit(train, valid, progress)
 
-    def _train(
-        self,
-        train: Interactions,
-        valid: Interactions | None,
-        metric: str,
-        progress: Progress | None,
-    ) -> None:
+    def _train(self, training: Training) -> None:
         import torch
 
         from moviepick.models._genre_embedding_nets import PreferenceNet
-        from moviepick.training.device import describe_device, resolve_device
         from moviepick.training.loop import EarlyStopping, run_epochs
         from moviepick.training.precision import Precision
         from moviepick.training.reporter import FitReporter
-        from moviepick.training.seeding import seed_torch
-        from moviepick.training.threads import torch_threads
 
         p = self.params
-        device = resolve_device(p.device)
-        seed_torch(p.seed)
-        reporter = FitReporter(progress, p.genre_epochs + p.epochs)
+        train, valid, device = training.train, training.valid, training.device
+        metric = training.metric("loss")
+        reporter = FitReporter(training.progress, p.genre_epochs + p.epochs)
         precision = Precision(device)
-        # small batches gain nothing from intra-op threads, which stall on a busy machine
-        with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
-            genre_net = self._fit_genres(device, reporter, precision)
-            net = PreferenceNet(train.n_users, genre_net.movies.weight.detach(), p.fine_tune)
-            net = net.to(device)
-            trained = [weight for weight in net.parameters() if weight.requires_grad]
-            optimizer = torch.optim.Adam(trained, lr=p.lr, weight_decay=p.weight_decay)
-            validate = None
-            if valid is not None:
-                valid_batches = list(_interaction_batches(valid, p, VALID_STREAM, device))
+        genre_net = self._fit_genres(device, reporter, precision)
+        net = PreferenceNet(train.n_users, genre_net.movies.weight.detach(), p.fine_tune)
+        net = net.to(device)
+        trained = [weight for weight in net.parameters() if weight.requires_grad]
+        optimizer = torch.optim.Adam(trained, lr=p.lr, weight_decay=p.weight_decay)
+        validate = None
+        if valid is not None:
+            valid_batches = list(_interaction_batches(valid, p, VALID_STREAM, device))
 
-                def validate() -> dict[str, float]:
-                    losses = [float(net.loss(*batch)) * len(batch[0]) for batch in valid_batches]
-                    return {metric: sum(losses) / len(valid)}
+            def validate() -> dict[str, float]:
+                losses = [float(net.loss(*batch)) * len(batch[0]) for batch in valid_batches]
+                return {metric: sum(losses) / len(valid)}
 
-            run_epochs(
-                net,
-                optimizer,
-                lambda epoch: _interaction_batches(train, p, epoch, device),
-                lambda batch: net.loss(*batch),
-                epochs=p.epochs,
-                reporter=reporter,
-                precision=precision,
-                validate=validate,
-                early_stopping=None if valid is None else EarlyStopping(metric, p.patience),
-            )
-        self.device_used = describe_device(device)
+        run_epochs(
+            net,
+            optimizer,
+            lambda epoch: _interaction_batches(train, p, epoch, device),
+            lambda batch: net.loss(*batch),
+            epochs=p.epochs,
+            reporter=reporter,
+            precision=precision,
+            validate=validate,
+            early_stopping=None if valid is None else EarlyStopping(metric, p.patience),
+        )
         self._keep(genre_net, net, train)
 
     def _fit_genres(

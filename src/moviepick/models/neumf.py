@@ -31,10 +31,9 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, Recommender
-from moviepick.training.device import DeviceName
-from moviepick.training.events import Progress
-from moviepick.training.validation import HELD_OUT_SHARE, validation_split
+from moviepick.models.base import Query
+from moviepick.models.hyperparams import Count, NonNegativeInt, Positive, Share
+from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
 
 if TYPE_CHECKING:
     import torch
@@ -46,34 +45,26 @@ PREDICT_CHUNK = 1 << 18
 PRIOR_VARIANCE_FLOOR = 1e-6  # keeps the precision of a coordinate all users share finite
 
 
-class NeuMF(Recommender):
+class NeuMF(TorchRecommender):
     name = "neumf"
     description = "Neural matrix factorisation: GMF, or GMF + MLP towers with biases (He 2017)"
     predicts_ratings = True
 
     @dataclass
-    class Params:
+    class Params(TorchParams):
         variant: Literal["gmf", "neumf"] = "neumf"
-        dim: int = 50
-        epochs: int = 10
-        lr: float = 1e-3
-        batch_size: int = 512
-        weight_decay: float = 0.0
-        dropout: float = 0.0  # in the MLP tower
-        patience: int = 2  # epochs without a better valid RMSE before stopping; 0: never
-        device: DeviceName = "auto"
-        seed: int = 0
+        dim: Count = 50
+        epochs: Count = 10
+        lr: Positive = 1e-3
+        batch_size: Count = 512
+        dropout: Share = 0.0  # in the MLP tower
+        # epochs without a better valid RMSE before stopping; 0: never
+        patience: NonNegativeInt = 2
         checkpoint_dir: str | None = None  # per-epoch checkpoints; unset: <data dir>/checkpoints
         resume: str | None = None  # a checkpoint file, or a directory: its latest epoch-N.pt
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        p = self.params
-        if min(p.dim, p.epochs, p.batch_size) < 1 or p.lr <= 0:
-            raise ModelError("neumf needs dim, epochs and batch size >= 1 and lr > 0")
-        if p.weight_decay < 0 or not 0 <= p.dropout < 1 or p.patience < 0:
-            raise ModelError("neumf needs weight decay >= 0, 0 <= dropout < 1 and patience >= 0")
-        self.device_used = ""
         self.rating_range = (1.0, 5.0)
         self._net: NeuMFNet | None = None
         self._prior: tuple[torch.Tensor, torch.Tensor] | None = None  # see _user_prior
@@ -85,49 +76,27 @@ class NeuMF(Recommender):
         given = self.params.checkpoint_dir
         return Path(given).expanduser() if given else default_checkpoint_dir(self.name)
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
-    ) -> None:
-        """Train on ``train``, early-stopping on ``valid`` (or on a held-out share of ``train``).
+    def _train(self, training: Training) -> None:
+        """Train on ``training.train``, early-stopping on its ``valid``.
 
-        Without ``valid`` (as in evaluation) and with ``patience`` > 0, a seeded
-        :data:`HELD_OUT_SHARE` of ``train`` is held out to choose the epoch: NeuMF overfits
-        ratings within a few epochs at the classic settings (measured on ml-100k: best at epoch
-        4, RMSE 0.889, then 0.955 by epoch 10).
+        Without ``valid`` (as in evaluation) and with ``patience`` > 0, that is a seeded held-out
+        share of ``train``, to choose the epoch: NeuMF overfits ratings within a few epochs at the
+        classic settings (measured on ml-100k: best at epoch 4, RMSE 0.889, then 0.955 by epoch
+        10).
         """
-        if len(train) == 0:
-            raise ModelError("neumf needs at least one rating to fit")
-        share = HELD_OUT_SHARE if self.params.patience > 0 else 0.0
-        train, valid, held_out = validation_split(train, valid, share, self.params.seed)
-        self._train(train, valid, "held-out RMSE" if held_out else "valid RMSE", progress)
-
-    def _train(
-        self,
-        train: Interactions,
-        valid: Interactions | None,
-        metric: str,
-        progress: Progress | None,
-    ) -> None:
         import torch
         import torch.nn.functional as F
 
         from moviepick.models._neumf_net import NeuMFNet
         from moviepick.training import checkpoints
         from moviepick.training.batches import shuffled_batches
-        from moviepick.training.device import describe_device, resolve_device
         from moviepick.training.loop import EarlyStopping, run_epochs
         from moviepick.training.precision import Precision
         from moviepick.training.reporter import FitReporter
-        from moviepick.training.seeding import seed_torch
-        from moviepick.training.threads import torch_threads
 
         p = self.params
-        device = resolve_device(p.device)
-        seed_torch(p.seed)
+        train, valid, device = training.train, training.valid, training.device
+        metric = training.metric("RMSE")
         net = NeuMFNet(
             train.n_users, train.n_items, p.dim, p.variant, p.dropout, train.global_mean
         ).to(device)
@@ -153,27 +122,21 @@ class NeuMF(Recommender):
             predicted = net(valid_users, valid_items).float().clamp(*self.rating_range)
             return {metric: float(F.mse_loss(predicted, valid_stars).sqrt())}
 
-        # Batches of 512 ratings are too small to gain from intra-op threads, and threads that
-        # wait for each other made each batch 30 times slower on a busy 2-core machine.
-        with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
-            run_epochs(
-                net,
-                optimizer,
-                lambda epoch: shuffled_batches(
-                    len(train), p.batch_size, seed=p.seed, epoch=epoch, device=device
-                ),
-                lambda rows: F.mse_loss(net(users[rows], items[rows]).float(), stars[rows]),
-                epochs=p.epochs,
-                first_epoch=done + 1,
-                reporter=FitReporter(progress, p.epochs, done=done),
-                precision=Precision(device),
-                validate=None if valid is None else validation_metrics,
-                early_stopping=None if valid is None else EarlyStopping(metric, p.patience),
-                after_epoch=lambda epoch: checkpoints.save_checkpoint(
-                    directory, epoch, net, optimizer
-                ),
-            )
-        self.device_used = describe_device(device)
+        run_epochs(
+            net,
+            optimizer,
+            lambda epoch: shuffled_batches(
+                len(train), p.batch_size, seed=p.seed, epoch=epoch, device=device
+            ),
+            lambda rows: F.mse_loss(net(users[rows], items[rows]).float(), stars[rows]),
+            epochs=p.epochs,
+            first_epoch=done + 1,
+            reporter=FitReporter(training.progress, p.epochs, done=done),
+            precision=Precision(device),
+            validate=None if valid is None else validation_metrics,
+            early_stopping=None if valid is None else EarlyStopping(metric, p.patience),
+            after_epoch=lambda epoch: checkpoints.save_checkpoint(directory, epoch, net, optimizer),
+        )
         self._net = net.cpu().eval().requires_grad_(False)
         self.n_items = train.n_items
         self._prior = self._user_prior(train)

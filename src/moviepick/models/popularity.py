@@ -37,12 +37,8 @@ class Popularity(Recommender):
         self.counts = np.zeros(0, dtype=np.int32)
         self.bayesian_average = np.zeros(0, dtype=np.float32)
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
+    def _fit(
+        self, train: Interactions, valid: Interactions | None, progress: Progress | None
     ) -> None:
         self.counts, _, self.bayesian_average = rating_stats(train)
         self.n_items = train.n_items

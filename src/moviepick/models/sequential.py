@@ -45,16 +45,16 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, Recommender
+from moviepick.models.base import Query
+from moviepick.models.hyperparams import Count, NonNegativeInt, Positive, Share
 from moviepick.models.sequences import (
     UserSequences,
     chunked_sequences,
     query_sequence,
     watched_before_windows,
 )
-from moviepick.training.device import DeviceName
-from moviepick.training.events import Progress
-from moviepick.training.validation import HELD_OUT_SHARE, valid_hit_rate, validation_split
+from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
+from moviepick.training.validation import valid_hit_rate
 
 if TYPE_CHECKING:
     import torch
@@ -69,61 +69,47 @@ VALID_CUTOFF = 10
 BatchLoss = Callable[["torch.Tensor"], "torch.Tensor"]
 
 
-class _SequentialRecommender(Recommender):
+@dataclass
+class _SequentialParams(TorchParams):
+    """The hyper-parameters both sequential models have; each redeclares its own defaults."""
+
+    dropout: Share = 0.1
+    patience: NonNegativeInt = 5  # epochs without a better valid HR@10 before stopping; 0: never
+    refit: bool = True  # with valid: retrain on train + valid for the best epoch count
+
+
+class _SequentialRecommender(TorchRecommender):
     """Training, validation, scoring and state shared by the sequential models.
 
     A subclass builds its network (:meth:`_new_net`), its training rows and their loss
     (:meth:`_training_task`), and the scores of a batch of users from their sequences
-    (:meth:`_batch_scores`). Its ``Params`` have the common fields ``epochs, dim, lr,
-    batch_size, weight_decay, dropout, patience, device, seed``.
+    (:meth:`_batch_scores`). Its ``Params`` subclass :class:`_SequentialParams`.
     """
+
+    params: _SequentialParams
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        p = self.params
-        if min(p.dim, p.epochs, p.batch_size) < 1 or p.lr <= 0:
-            raise ModelError(f"{self.name} needs dim, epochs and batch size >= 1 and lr > 0")
-        if p.weight_decay < 0 or not 0 <= p.dropout < 1 or p.patience < 0:
-            raise ModelError(
-                f"{self.name} needs weight decay >= 0, 0 <= dropout < 1 and patience >= 0"
-            )
-        self.device_used = ""
         self._net: nn.Module | None = None
 
-    def fit(
-        self,
-        train: Interactions,
-        *,
-        valid: Interactions | None = None,
-        progress: Progress | None = None,
-    ) -> None:
-        import torch
-
-        from moviepick.training.device import describe_device, resolve_device
+    def _train(self, training: Training) -> None:
         from moviepick.training.reporter import FitReporter
-        from moviepick.training.threads import torch_threads
+        from moviepick.training.seeding import seed_torch
 
-        if len(train) == 0:
-            raise ModelError(f"{self.name} needs at least one interaction to fit")
         p = self.params
-        device = resolve_device(p.device)
+        train, valid, device = training.train, training.valid, training.device
         self.n_items = train.n_items
-        share = HELD_OUT_SHARE if p.patience > 0 else 0.0
-        train, valid, _ = validation_split(train, valid, share, p.seed)
         refitting = valid is not None and p.refit
-        reporter = FitReporter(progress, p.epochs * (2 if refitting else 1))
-        # One intra-op thread on the CPU: on a busy 2-core machine, two threads that wait for
-        # each other made SASRec's batches up to 4.6 times slower.
-        with torch_threads(1 if device.type == "cpu" else torch.get_num_threads()):
-            net, best_epoch = self._train(train, valid, p.epochs, reporter, device)
-            if refitting:
-                epochs = best_epoch or p.epochs
-                reporter.skip(p.epochs - epochs)
-                net, _ = self._train(_joined(train, valid), None, epochs, reporter, device)
-        self.device_used = describe_device(device)
+        reporter = FitReporter(training.progress, p.epochs * (2 if refitting else 1))
+        net, best_epoch = self._train_net(train, valid, p.epochs, reporter, device)
+        if refitting:
+            epochs = best_epoch or p.epochs
+            reporter.skip(p.epochs - epochs)
+            seed_torch(p.seed)  # the fresh network starts from the first one's initial weights
+            net, _ = self._train_net(_joined(train, valid), None, epochs, reporter, device)
         self._net = net.cpu().eval().requires_grad_(False)
 
-    def _train(
+    def _train_net(
         self,
         train: Interactions,
         valid: Interactions | None,
@@ -131,17 +117,16 @@ class _SequentialRecommender(Recommender):
         reporter: FitReporter,
         device: torch.device,
     ) -> tuple[nn.Module, int | None]:
-        """A fresh network trained for up to ``epochs`` on ``train``, early-stopping on ``valid``
-        and keeping its best epoch's weights; returns it and that epoch."""
+        """A fresh network (initialised from torch's seeded generator) trained for up to
+        ``epochs`` on ``train``, early-stopping on ``valid`` and keeping its best epoch's
+        weights; returns it and that epoch."""
         import torch
 
         from moviepick.training.batches import shuffled_batches
         from moviepick.training.loop import EarlyStopping, run_epochs
         from moviepick.training.precision import Precision
-        from moviepick.training.seeding import seed_torch
 
         p = self.params
-        seed_torch(p.seed)
         sequences = UserSequences.from_interactions(train)
         net = self._new_net(train.n_items).to(device)
         optimizer = torch.optim.Adam(net.parameters(), lr=p.lr, weight_decay=p.weight_decay)
@@ -237,23 +222,14 @@ class SeqMean(_SequentialRecommender):
     description = "Mean embedding of the last movies watched, a linear layer over the catalogue"
 
     @dataclass
-    class Params:
-        window: int = 20  # the last movies watched that are averaged
-        dim: int = 256
-        dropout: float = 0.1
-        epochs: int = 30
-        lr: float = 1e-3
-        batch_size: int = 256
-        weight_decay: float = 0.0
-        patience: int = 5  # epochs without a better valid HR@10 before stopping; 0: never
-        refit: bool = True  # with valid: retrain on train + valid for the best epoch count
-        device: DeviceName = "auto"
-        seed: int = 0
-
-    def __init__(self, **params: object) -> None:
-        super().__init__(**params)
-        if self.params.window < 1:
-            raise ModelError("seq-mean needs window >= 1")
+    class Params(_SequentialParams):
+        window: Count = 20  # the last movies watched that are averaged
+        dim: Count = 256
+        dropout: Share = 0.1
+        epochs: Count = 30
+        lr: Positive = 1e-3
+        batch_size: Count = 256
+        patience: NonNegativeInt = 5
 
     def _new_net(self, n_items: int) -> nn.Module:
         from moviepick.models._sequential_nets import MeanOfLast
@@ -289,35 +265,29 @@ class SASRec(_SequentialRecommender):
     description = "Self-attentive sequential recommendation: a causal transformer (Kang 2018)"
 
     @dataclass
-    class Params:
-        max_len: int = 50  # the most recent movies a prediction attends to
-        stride: int | None = None  # training windows end every stride movies (unset: max_len)
-        dim: int = 64
-        heads: int = 1
-        blocks: int = 2
-        dropout: float = 0.5
-        epochs: int = 200
-        lr: float = 2e-3
-        batch_size: int = 32  # sequences of up to max_len movies
-        weight_decay: float = 0.0
-        patience: int = 10  # epochs without a better valid HR@10 before stopping; 0: never
-        refit: bool = True  # with valid: retrain on train + valid for the best epoch count
+    class Params(_SequentialParams):
+        max_len: Count = 50  # the most recent movies a prediction attends to
+        stride: Count | None = None  # training windows end every stride movies (unset: max_len)
+        dim: Count = 64
+        heads: Count = 1
+        blocks: Count = 2
+        dropout: Share = 0.5
+        epochs: Count = 200
+        lr: Positive = 2e-3
+        batch_size: Count = 32  # sequences of up to max_len movies
+        patience: NonNegativeInt = 10
         loss: Literal["auto", "full", "sampled"] = "auto"
-        sampled_above: int = 20_000  # auto: sampled softmax for more movies than this
-        negatives: int = 256  # uniformly drawn movies per batch for the sampled softmax
+        sampled_above: NonNegativeInt = 20_000  # auto: sampled softmax for more movies than this
+        negatives: Count = 256  # uniformly drawn movies per batch for the sampled softmax
         exclude_watched: bool = True  # the loss ranks each next movie among the unwatched ones
-        device: DeviceName = "auto"
-        seed: int = 0
 
-    def __init__(self, **params: object) -> None:
-        super().__init__(**params)
+    def _params_problem(self) -> str | None:
         p = self.params
-        if min(p.max_len, p.heads, p.blocks, p.negatives) < 1:
-            raise ModelError("sasrec needs max_len, heads, blocks and negatives >= 1")
-        if p.stride is not None and not 1 <= p.stride <= p.max_len:
-            raise ModelError(f"sasrec needs 1 <= stride <= max_len ({p.max_len}), not {p.stride}")
+        if p.stride is not None and p.stride > p.max_len:
+            return f"stride <= max_len ({p.max_len}), not {p.stride}"
         if p.dim % p.heads:
-            raise ModelError(f"sasrec needs dim ({p.dim}) divisible by heads ({p.heads})")
+            return f"dim ({p.dim}) divisible by heads ({p.heads})"
+        return None
 
     def uses_sampled_softmax(self, n_items: int) -> bool:
         return self.params.loss == "sampled" or (
