@@ -198,6 +198,20 @@ async def test_keys_in_a_burst_follow_the_focus(data: Path):
         assert pilot.app.return_code is None
 
 
+async def test_a_rating_in_a_burst_rates_a_result_of_the_whole_query(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"matrx")
+        # All queued at once, as when typed while the event loop lags: each rating key must
+        # act on the results of everything typed before it.
+        burst = ["down", "5", "slash", *"se7en", "down", "4"]
+        for key in burst:
+            character = {"down": None, "slash": "/"}.get(key, key)
+            pilot.app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert my_ratings(pilot) == {"The Matrix": 5.0, "Seven": 4.0}
+
+
 async def test_help_opens_and_closes(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await pilot.press("f1")

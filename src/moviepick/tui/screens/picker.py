@@ -6,9 +6,9 @@ the work under way), which it watches, and hands ratings to :meth:`MoviepickApp.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -38,10 +38,11 @@ TAB_TABLES = {"recommendations": "#picks", "my-ratings": "#mine"}  # the table o
 class PickerScreen(Screen[None]):
     app: MoviepickApp
 
-    # Moving into and out of the search box are priority bindings: the app runs them as it
-    # reads the key, before it routes the next one. Keys come in bursts when the event loop
-    # lags (while a model trains), and the next key must go where the focus moved: in "↓5"
-    # the "5" rates rather than being typed, in "/quiz" the "q" is typed rather than quitting.
+    # Every binding that moves the focus is a priority binding: the app runs it as it reads
+    # the key, before it routes the next one. Keys come in bursts when the event loop lags
+    # (while a model trains), and the next key must go where the focus moved: in "↓5" the "5"
+    # rates rather than being typed, in "/quiz" the "q" is typed rather than quitting, in "m0"
+    # the "0" removes a rating in My ratings. In the search box the letters are typed.
     BINDINGS = [
         Binding(
             "slash",
@@ -55,6 +56,7 @@ class PickerScreen(Screen[None]):
             "r",
             "show_tab('recommendations')",
             "Picks",
+            priority=True,
             id="show-picks",
             tooltip="Show what to watch next",
         ),
@@ -62,6 +64,7 @@ class PickerScreen(Screen[None]):
             "m",
             "show_tab('my-ratings')",
             "My ratings",
+            priority=True,
             id="show-my-ratings",
             tooltip="Show the movies you rated, to change or remove a rating",
         ),
@@ -95,7 +98,11 @@ class PickerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).focus()
+        search = self.query_one("#search", Input)
+        search.focus()
+        # A watcher, not Input.Changed: it runs as the box handles each key, so the results
+        # are current once the box has handled its keys (see action_leave_search).
+        self.watch(search, "value", self._show_results, init=False)
         self._hint("Loading the dataset…")
         self.watch(self.app, "activity", self._show_activity)
         self.watch(self.app, "library", self._show_library)
@@ -161,10 +168,6 @@ class PickerScreen(Screen[None]):
         note.display = bool(elsewhere)
         note.update(f"Kept in your profile, not in {library.dataset.name}: {', '.join(elsewhere)}")
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._show_results(event.value)
-
     def on_movie_table_rated(self, message: MovieTable.Rated) -> None:
         self.app.rate(message.item, message.stars)
 
@@ -172,12 +175,18 @@ class PickerScreen(Screen[None]):
         in_search = self.focused is self.query_one("#search", Input)
         if action == "leave_search":
             return in_search
-        if action == "focus_search":
+        if action in ("focus_search", "show_tab"):
             return not in_search
         return True
 
     # set_focus moves the focus at once; widget.focus() would wait for the message queue.
-    def action_leave_search(self) -> None:
+    async def action_leave_search(self) -> None:
+        """To the results, once the search box has handled the keys typed before this one: a
+        rating key after it must rate a result of the whole query, not of the part handled."""
+        search = self.query_one("#search", Input)
+        handled = asyncio.get_running_loop().create_future()
+        if search.call_later(handled.set_result, None):
+            await handled
         self.set_focus(self.query_one("#results", MovieTable))
 
     def action_focus_search(self) -> None:

@@ -56,6 +56,7 @@ def _rate_bindings() -> list[Binding]:
             f"rate({stars})",
             f"{stars} stars",
             group=WHOLE_STARS,
+            priority=True,
             id=f"rate-{stars}",
             tooltip=f"Rate the highlighted movie {stars} stars",
         )
@@ -68,6 +69,7 @@ def _rate_bindings() -> list[Binding]:
             f"{stars - 0.5} stars",
             key_display=symbol,
             group=HALF_STARS,
+            priority=True,
             id=f"rate-{stars - 0.5}",
             tooltip=f"Rate the highlighted movie {stars - 0.5} stars (shift+{stars})",
         )
@@ -77,16 +79,40 @@ def _rate_bindings() -> list[Binding]:
         "0,delete",
         "unrate",
         "Remove",
+        priority=True,
         id="unrate",
         tooltip="Remove your rating of the highlighted movie",
     )
     return [*whole, *half, unrate]
 
 
+CURSOR_KEYS = {  # DataTable's own cursor bindings, made priority bindings below
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "home": "scroll_home",
+    "end": "scroll_end",
+    "ctrl+home": "scroll_top",
+    "ctrl+end": "scroll_bottom",
+}
+
+
+def _cursor_bindings() -> list[Binding]:
+    return [
+        Binding(key, action, show=False, priority=True, id=f"table-{action.replace('_', '-')}")
+        for key, action in CURSOR_KEYS.items()
+    ]
+
+
 class MovieTable(DataTable[Text]):
     """Up to a few hundred movies of one catalogue; each row key is the item index."""
 
-    BINDINGS = _rate_bindings()
+    # The keys that move the cursor or act on its row are priority bindings: the app runs them
+    # in the order it reads the keys. Queued to the table instead, a key can run after later
+    # ones changed what the table lists: while a model trained in a thread, "↓5/se7en" rated
+    # Seven 5 stars, not the highlighted The Matrix.
+    BINDINGS = [*_rate_bindings(), *_cursor_bindings()]
 
     @dataclass
     class Rated(Message):
