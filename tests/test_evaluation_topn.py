@@ -56,7 +56,7 @@ class FixedScores(Recommender):
         self.n_items = table.shape[1]
         self.fitted_on: tuple[Interactions, Interactions | None] | None = None
 
-    def fit(self, train, *, valid=None, progress=None) -> None:
+    def _fit(self, train, valid, progress) -> None:
         self.fitted_on = (train, valid)
 
     def score_query(self, query: Query) -> np.ndarray:

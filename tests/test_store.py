@@ -20,7 +20,7 @@ class Fixed(Recommender):
     class Params:
         scale: float = 1.0
 
-    def fit(self, train, *, valid=None, progress=None):
+    def _fit(self, train, valid, progress):
         self.weights = np.arange(train.n_items, dtype=np.float32)
         self.n_items = train.n_items
 

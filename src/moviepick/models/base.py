@@ -140,11 +140,11 @@ class Recommender(ABC):
             raise ModelError(f"{self.name} needs at least one {unit} to fit")
         self._fit(train, valid, progress)
 
+    @abstractmethod
     def _fit(
         self, train: Interactions, valid: Interactions | None, progress: Progress | None
     ) -> None:
         """What ``fit`` does once it has checked that ``train`` is not empty."""
-        raise NotImplementedError(f"{self.name} does not implement _fit")
 
     @abstractmethod
     def score_query(self, query: Query) -> np.ndarray:
