@@ -260,3 +260,17 @@ def test_recommend_trains_the_model_the_config_names(capsys, tiny):
     assert code == 0
     code, out, _ = run(capsys, "models", "list", "--json")
     assert [saved["model"] for saved in json.loads(out)] == ["popularity"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["train", "neumf", "--lr", "nan"], "neumf needs a finite lr, not nan"),
+        (["train", "neumf", "--dropout", "1.5"], "neumf needs dropout in [0, 1), not 1.5"),
+        (["train", "sasrec", "--heads", "3"], "sasrec needs dim (64) divisible by heads (3)"),
+    ],
+)
+def test_a_refused_hyper_parameter_is_one_line_before_any_work(capsys, tiny, argv, fragment):
+    code, out, err = run(capsys, *argv, "--data", str(tiny))
+    assert_one_line_error(code, err, fragment)
+    assert out == ""

@@ -8,7 +8,7 @@ from moviepick.cli import render
 from moviepick.cli.params import collect_params
 from moviepick.config import load_config
 from moviepick.errors import MoviepickError
-from moviepick.models.registry import model_class
+from moviepick.models.registry import create_model, model_class
 from moviepick.profile import Profile
 from moviepick.services.datasets import open_dataset
 from moviepick.services.picks import Picker
@@ -24,13 +24,14 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
-    cls = model_class(args.model)
+    params = collect_params(args, model_class(args.model))
+    create_model(args.model, **params)  # a hyper-parameter it refuses is said before any work
     dataset = open_dataset(args.data)
     with render.fit_progress(f"{args.model} on {dataset.name}", quiet=args.json) as report:
         model, info = train_and_save(
             dataset,
             args.model,
-            collect_params(args, cls),
+            params,
             save_as=args.name,
             valid_fraction=args.valid_fraction,
             progress=report,
