@@ -1,4 +1,5 @@
-"""The person's own ratings, kept in SQLite under the data dir.
+"""The person's own data, kept in SQLite under the data dir: their ratings, the sequence of what
+they watched, their watchlist and the movies they marked "not interested".
 
 Entries are keyed by MovieLens movieId and also keep title and year, so they can be matched again
 on another MovieLens variant (ml-100k numbers its movies differently). Every change is its own
@@ -11,12 +12,13 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from moviepick import paths
 from moviepick.errors import ProfileError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -28,7 +30,38 @@ _MIGRATIONS: dict[int, str] = {
         rated_at REAL NOT NULL
     );
     """,
+    # The sequence may hold a movie twice (watched again); ``position`` orders it, with gaps
+    # where entries were removed. The two mark tables hold a movie at most once each.
+    2: """
+    CREATE TABLE sequence (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        year INTEGER,
+        watched_on TEXT CHECK (watched_on IS NULL OR watched_on GLOB
+            '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        added_at REAL NOT NULL
+    );
+    CREATE INDEX sequence_by_position ON sequence (position);
+    CREATE TABLE watchlist (
+        movie_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        year INTEGER,
+        marked_at REAL NOT NULL
+    );
+    CREATE TABLE not_interested (
+        movie_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        year INTEGER,
+        marked_at REAL NOT NULL
+    );
+    """,
 }
+
+# The two mark lists; a movie is on at most one of them (wanting to see it and not being
+# interested in it contradict each other, so marking one clears the other).
+_MARK_TABLES = ("watchlist", "not_interested")
 
 
 @dataclass(frozen=True)
@@ -38,6 +71,28 @@ class ProfileRating:
     year: int | None
     stars: float
     rated_at: float
+
+
+@dataclass(frozen=True)
+class SequenceEntry:
+    """One watch in the sequence; ``entry_id`` tells apart two watches of the same movie."""
+
+    entry_id: int
+    movie_id: int
+    title: str
+    year: int | None
+    watched_on: date | None
+    added_at: float
+
+
+@dataclass(frozen=True)
+class MarkedMovie:
+    """A movie on the watchlist or marked "not interested"."""
+
+    movie_id: int
+    title: str
+    year: int | None
+    marked_at: float
 
 
 class Profile:
@@ -106,6 +161,113 @@ class Profile:
         with self._transaction():
             cursor = self._db.execute("DELETE FROM ratings WHERE movie_id = ?", (int(movie_id),))
         return cursor.rowcount > 0
+
+    def sequence(self) -> list[SequenceEntry]:
+        """The watch sequence, oldest first (in sequence order, which the person may edit)."""
+        rows = self._db.execute(
+            "SELECT id, movie_id, title, year, watched_on, added_at FROM sequence "
+            "ORDER BY position, id"
+        ).fetchall()
+        return [
+            SequenceEntry(entry_id, movie_id, title, year, _parse_date(watched_on), added_at)
+            for entry_id, movie_id, title, year, watched_on, added_at in rows
+        ]
+
+    def append_to_sequence(
+        self, movie_id: int, title: str, year: int | None, watched_on: date | None = None
+    ) -> int:
+        """Add a watch at the end of the sequence; the new entry's id."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO sequence (position, movie_id, title, year, watched_on, added_at) "
+                "VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM sequence), ?, ?, ?, ?, ?)",
+                (
+                    int(movie_id),
+                    title,
+                    year,
+                    watched_on.isoformat() if watched_on else None,
+                    time.time(),
+                ),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def move_in_sequence(self, entry_id: int, offset: int) -> bool:
+        """Move an entry ``offset`` places (-1: one earlier, +1: one later).
+
+        False, and nothing changes, for an unknown entry, a zero offset or a move past either end.
+        """
+        with self._transaction():
+            rows = self._db.execute(
+                "SELECT id, position FROM sequence ORDER BY position, id"
+            ).fetchall()
+            ids = [row[0] for row in rows]
+            positions = [row[1] for row in rows]
+            if entry_id not in ids:
+                return False
+            start = ids.index(entry_id)
+            target = start + offset
+            if offset == 0 or not 0 <= target < len(ids):
+                return False
+            ids.insert(target, ids.pop(start))
+            # The entries between the two places keep the same set of positions, reordered.
+            span = range(min(start, target), max(start, target) + 1)
+            self._db.executemany(
+                "UPDATE sequence SET position = ? WHERE id = ?",
+                [(positions[i], ids[i]) for i in span],
+            )
+        return True
+
+    def remove_from_sequence(self, entry_id: int) -> bool:
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM sequence WHERE id = ?", (int(entry_id),))
+        return cursor.rowcount > 0
+
+    def clear_sequence(self) -> int:
+        """Empty the sequence; how many entries it held."""
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM sequence")
+        return cursor.rowcount
+
+    def watchlist(self) -> list[MarkedMovie]:
+        """The watchlist, newest mark first."""
+        return self._marked("watchlist")
+
+    def not_interested(self) -> list[MarkedMovie]:
+        """The movies marked "not interested", newest mark first."""
+        return self._marked("not_interested")
+
+    def set_watchlisted(self, movie_id: int, title: str, year: int | None, on: bool) -> None:
+        """Put a movie on the watchlist (taking off a "not interested" mark) or take it off."""
+        self._set_mark("watchlist", movie_id, title, year, on)
+
+    def set_not_interested(self, movie_id: int, title: str, year: int | None, on: bool) -> None:
+        """Mark a movie "not interested" (taking it off the watchlist) or clear the mark."""
+        self._set_mark("not_interested", movie_id, title, year, on)
+
+    def _marked(self, table: str) -> list[MarkedMovie]:
+        rows = self._db.execute(
+            f"SELECT movie_id, title, year, marked_at FROM {table} "
+            "ORDER BY marked_at DESC, rowid DESC"
+        ).fetchall()
+        return [MarkedMovie(*row) for row in rows]
+
+    def _set_mark(self, table: str, movie_id: int, title: str, year: int | None, on: bool) -> None:
+        with self._transaction():
+            if not on:
+                self._db.execute(f"DELETE FROM {table} WHERE movie_id = ?", (int(movie_id),))
+                return
+            other = next(name for name in _MARK_TABLES if name != table)
+            self._db.execute(f"DELETE FROM {other} WHERE movie_id = ?", (int(movie_id),))
+            # Marking again keeps the first mark's time, so the list order stays put.
+            self._db.execute(
+                f"INSERT INTO {table} (movie_id, title, year, marked_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(movie_id) DO UPDATE SET title = excluded.title, year = excluded.year",
+                (int(movie_id), title, year, time.time()),
+            )
+
+
+def _parse_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 class _Transaction:
