@@ -1,4 +1,5 @@
-"""Match profile entries (movieId, title, year) to the items of a loaded catalogue."""
+"""Match profile entries (movieId, title, year) to the items of a loaded catalogue, and build the
+:class:`Query` a model reads from them."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from moviepick.data.catalog import Catalog
 from moviepick.models.base import Query
-from moviepick.profile import ProfileRating
+from moviepick.profile import MarkedMovie, ProfileRating, SequenceEntry
+
+ProfileEntry = ProfileRating | SequenceEntry | MarkedMovie
+Entry = TypeVar("Entry", ProfileRating, SequenceEntry, MarkedMovie)
 
 
 def title_key(title: str) -> str:
@@ -49,16 +54,46 @@ class TitleIndex:
 @dataclass(frozen=True)
 class ProfileQuery:
     query: Query
-    unmatched: list[ProfileRating]  # entries whose movie this catalogue does not have
+    unmatched: list[ProfileEntry]  # entries whose movie this catalogue does not have
 
 
-def profile_query(entries: Iterable[ProfileRating], index: TitleIndex) -> ProfileQuery:
-    ratings: dict[int, float] = {}
-    unmatched = []
+def profile_query(
+    ratings: Iterable[ProfileRating],
+    index: TitleIndex,
+    *,
+    sequence: Iterable[SequenceEntry] = (),
+    not_interested: Iterable[MarkedMovie] = (),
+) -> ProfileQuery:
+    """The query for a profile's entries, matched to ``index``'s catalogue.
+
+    Its sequence, which sequential models read, is the watch sequence (oldest first, a movie
+    watched twice in it twice) when any of it is in the catalogue, else the rated movies in the
+    order they were rated: the order of ``ratings`` does not matter. Movies marked not
+    interested are excluded.
+    """
+    unmatched: list[ProfileEntry] = []
+    stars = {
+        item: entry.stars
+        for item, entry in match_entries(
+            sorted(ratings, key=lambda entry: entry.rated_at), index, unmatched
+        )
+    }
+    watched = [item for item, _ in match_entries(sequence, index, unmatched)]
+    excluded = frozenset(item for item, _ in match_entries(not_interested, index, unmatched))
+    query = Query(ratings=stars, sequence=watched or list(stars), exclude=excluded)
+    return ProfileQuery(query, unmatched)
+
+
+def match_entries(
+    entries: Iterable[Entry], index: TitleIndex, unmatched: list[ProfileEntry] | None = None
+) -> list[tuple[int, Entry]]:
+    """The entries ``index`` finds, each with its item, in their order; the others are added
+    to ``unmatched`` when it is given."""
+    found = []
     for entry in entries:
         item = index.match(entry.movie_id, entry.title, entry.year)
-        if item is None:
+        if item is not None:
+            found.append((item, entry))
+        elif unmatched is not None:
             unmatched.append(entry)
-        else:
-            ratings[item] = entry.stars
-    return ProfileQuery(Query(ratings=ratings), unmatched)
+    return found

@@ -1,11 +1,14 @@
-"""The movie a person means by a piece of text: an exact "Title (year)", else the best fuzzy
-match."""
+"""One movie: the one a person means by a piece of text (an exact "Title (year)", else the best
+fuzzy match), and how the dataset rated it."""
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from moviepick.data.catalog import Catalog
+from moviepick.data.dataset import Dataset
 from moviepick.errors import MoviepickError
 from moviepick.services.matching import TitleIndex
 
@@ -26,3 +29,14 @@ def find_movie(catalog: Catalog, index: TitleIndex, text: str, dataset_name: str
     if item is None:
         raise MoviepickError(f"no movie in {dataset_name} matches {text!r}")
     return item
+
+
+def rating_histogram(dataset: Dataset, item: int) -> dict[float, int]:
+    """How many ratings ``item`` got at each star value of the dataset, lowest first; every
+    step of the scale is a key, with 0 where nobody gave it (so bars line up across movies)."""
+    step = dataset.rating_step
+    n_steps = round(5.0 / step)
+    by_item = dataset.interactions.by_item
+    stars = by_item.data[by_item.indptr[item] : by_item.indptr[item + 1]]
+    counts = np.bincount(np.rint(stars / step).astype(np.int64) - 1, minlength=n_steps)
+    return {float((i + 1) * step): int(counts[i]) for i in range(n_steps)}
