@@ -16,7 +16,6 @@ from moviepick.data.loader import load_dataset
 from moviepick.services.saved_models import default_model_name, train_and_save
 from moviepick.store import ModelStore
 from moviepick.tui.app import MoviepickApp
-from moviepick.tui.screens.picker import PickerScreen
 from moviepick.tui.widgets.movie_table import MovieTable
 
 SCI_FI = [
@@ -98,14 +97,9 @@ async def settle(pilot: Pilot) -> None:
     raise AssertionError("workers did not settle")
 
 
-def picker_screen(pilot: Pilot) -> PickerScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, PickerScreen)
-    return screen
-
-
 def table(pilot: Pilot, table_id: str) -> MovieTable:
-    return picker_screen(pilot).query_one(f"#{table_id}", MovieTable)
+    """A movie table of the screen showing now."""
+    return pilot.app.screen.query_one(f"#{table_id}", MovieTable)
 
 
 def titles(pilot: Pilot, table_id: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from moviepick import paths
@@ -26,6 +26,8 @@ class Config:
     """The registry dataset used when no ``data`` is given."""
     model: str = DEFAULT_MODEL
     """The model the app trains when it has none for the dataset."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """The app's keys remapped: binding id -> keys (``keymap = {movie-append = "A"}``)."""
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -40,7 +42,12 @@ def load_config(path: Path | None = None) -> Config:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MoviepickError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+    keymap = raw.pop("keymap", {})
     wrong = [key for key, value in raw.items() if not isinstance(value, str)]
     if wrong:
         raise MoviepickError(f"settings in {path} must be strings: {', '.join(wrong)}")
-    return Config(**raw)
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise MoviepickError(
+            f'keymap in {path} must be a table of binding id = "keys", like {{movie-append = "A"}}'
+        )
+    return Config(**raw, keymap=keymap)

@@ -1,72 +1,143 @@
 """The moviepick app: ``moviepick`` with no subcommand runs :func:`run_app`.
 
-The app owns the state every screen shares (:mod:`moviepick.tui.state`) and the thread workers
-that load the dataset, prepare the model, recommend and download. Workers report through the
-messages of :mod:`moviepick.tui.messages`; the handlers here assign the state on the event
-loop, and the screens watch it. One handler turns every failed worker into a notification. The
-core (numpy, scipy, the models) is imported inside the workers, so the app paints first.
+The app owns the state every screen shares (:mod:`moviepick.tui.state`): the dataset, the
+profile and its search index, the models saved for the dataset, a small cache of loaded models,
+the active model and the picks. It starts every long job (:mod:`moviepick.tui.jobs`), so
+leaving a screen never stops one. Jobs report through the messages of
+:mod:`moviepick.tui.messages`; the handlers here assign the state on the event loop, and the
+screens watch it. One handler turns every failed job into a notification. The core (numpy,
+scipy, the models) is imported inside the jobs, so the app paints first.
+
+Screens are Textual modes (Discover, Sequence, Ratings, Picks) reached with alt+1..4, the tab
+bar or the command palette; the boot screen loads the dataset first, or offers to download it.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from moviepick.config import Config, load_config
 from moviepick.errors import MoviepickError
+from moviepick.tui import jobs
+from moviepick.tui.commands import ActionCommands, MovieCommands
 from moviepick.tui.messages import (
+    ComparisonReady,
     DatasetDownloaded,
     DatasetLoaded,
     DatasetMissing,
     DownloadProgress,
     ModelReady,
+    NextPicksReady,
     RecommendationsReady,
     TrainProgress,
     error_text,
 )
+from moviepick.tui.modes import SCREENS
+from moviepick.tui.screens.boot import BootScreen
+from moviepick.tui.screens.confirm import ConfirmScreen
+from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.screens.help import HelpScreen
+from moviepick.tui.screens.movie import MovieScreen
 from moviepick.tui.screens.no_dataset import NoDatasetScreen
-from moviepick.tui.screens.picker import PickerScreen
-from moviepick.tui.state import ActiveModel, Activity, Download, Library
+from moviepick.tui.screens.picks import PicksScreen
+from moviepick.tui.screens.ratings import RatingsScreen
+from moviepick.tui.screens.sequence import SequenceScreen
+from moviepick.tui.state import ActiveModel, Activity, Compared, Download, Library, NextPicks
+from moviepick.tui.widgets.movie_table import MovieTable
 
 if TYPE_CHECKING:
-    from moviepick.data.dataset import Dataset
-    from moviepick.services.picks import Pick, Picker, RatedItem
+    from textual.command import CommandPalette
 
-PICKS = 20
+    from moviepick.models.base import Recommender
+    from moviepick.services.picks import (
+        MarkedItem,
+        Pick,
+        Picker,
+        PickFilters,
+        RatedItem,
+        SequencedItem,
+    )
+    from moviepick.store import ModelInfo
+
+T = TypeVar("T")
+MODEL_CACHE = 4  # loaded models kept, so switching back to one is instant
 FAILURE_TITLES = {  # worker group -> the title of the notification when it fails
     "load": "Could not open the dataset",
     "model": "No model, so no picks",
     "recommend": "Could not recommend",
+    "next": "Could not say what next",
+    "compare": "Could not compare",
     "download": "Download failed",
 }
 FAILURE_TITLE = "Something went wrong"  # a worker of any other group
 
 
+def _screen_bindings() -> list[Binding]:
+    return [
+        Binding(
+            f"alt+{number}",
+            f"go('{mode}')",
+            title,
+            show=False,
+            priority=True,
+            id=f"go-{mode}",
+            tooltip=f"Go to {title}: {purpose}",
+        )
+        for number, (mode, title, purpose) in enumerate(SCREENS, start=1)
+    ]
+
+
 class MoviepickApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "moviepick"
+    MODES: ClassVar[dict[str, Any]] = {
+        "discover": DiscoverScreen,
+        "sequence": SequenceScreen,
+        "ratings": RatingsScreen,
+        "picks": PicksScreen,
+    }
+    COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS = [
         Binding(
-            "q", "quit", "Quit", id="quit", tooltip="Leave moviepick; ratings are already saved"
+            "q", "quit", "Quit", id="quit", tooltip="Leave moviepick; everything is already saved"
         ),
-        Binding("question_mark,f1", "help", "Help", id="help", tooltip="All the keys"),
+        Binding("question_mark,f1", "help", "Help", id="help", tooltip="The keys of this screen"),
+        Binding(
+            "ctrl+f",
+            "find_movie",
+            "Find movie",
+            show=False,
+            priority=True,
+            id="find-movie",
+            tooltip="Jump to any movie's page by its title",
+        ),
+        *_screen_bindings(),
     ]
 
     library: var[Library | None] = var(None)
-    # the profile's ratings matched to the dataset; every reading is news (an empty profile too)
+    # The profile as matched to the dataset; every reading is news (an empty one too).
     ratings: var[tuple[RatedItem, ...]] = var((), always_update=True)
+    sequence: var[tuple[SequencedItem, ...]] = var((), always_update=True)
+    watchlist: var[tuple[MarkedItem, ...]] = var((), always_update=True)
+    not_interested: var[tuple[MarkedItem, ...]] = var((), always_update=True)
+    saved_models: var[tuple[ModelInfo, ...]] = var(())
     active_model: var[ActiveModel | None] = var(None)
     model_failed: var[bool] = var(False)
+    pick_filters: var[PickFilters | None] = var(None)  # None: the defaults
     # None until the model has recommended; every answer is news (the hint counts the ratings)
     picks: var[tuple[Pick, ...] | None] = var(None, always_update=True)
+    next_picks: var[NextPicks | None] = var(None, always_update=True)
+    compared: var[Compared | None] = var(None, always_update=True)
     activity: var[Activity | None] = var(None)
     download: var[Download | None] = var(None)
 
@@ -74,20 +145,69 @@ class MoviepickApp(App[None]):
         super().__init__()
         self.data = data
         self.config = config or Config()
+        self._models: OrderedDict[str, tuple[Recommender, ModelInfo]] = OrderedDict()
 
     def get_default_screen(self) -> Screen:
-        return PickerScreen()
+        return BootScreen()
 
     def on_mount(self) -> None:
+        self.set_keymap(self.config.keymap)
+        unknown = sorted(set(self.config.keymap) - self.binding_ids())
+        if unknown:
+            self.notify(
+                f"no such key binding id: {', '.join(unknown)} (the help screen lists the ids)",
+                title="keymap in config.toml",
+                severity="warning",
+                timeout=15,
+            )
         self._start_loading(self.data)
 
     def on_unmount(self) -> None:
         if self.library is not None:
             self.library.picker.profile.close()
 
+    @classmethod
+    def binding_ids(cls) -> set[str]:
+        """The id of every binding of the app, its screens and its widgets."""
+        owners = [cls, *cls.MODES.values(), MovieScreen, HelpScreen, ConfirmScreen, MovieTable]
+        return {
+            binding.id
+            for owner in owners
+            for klass in owner.__mro__
+            for binding in getattr(klass, "BINDINGS", ())
+            if isinstance(binding, Binding) and binding.id
+        }
+
+    # --- screens, help and palettes -------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("go", "find_movie"):
+            return self.library is not None
+        return True
+
+    def action_go(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen.active_bindings))
+
+    def action_find_movie(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):
+            palette: CommandPalette = CommandPalette(
+                providers=[MovieCommands], placeholder="Find a movie by its title…"
+            )
+            self.push_screen(palette)
+
+    def open_movie(self, item: int) -> None:
+        """The movie page of ``item``, over whatever screen is showing."""
+        if self.library is not None:
+            self.push_screen(MovieScreen(item))
+
+    # --- the profile ----------------------------------------------------------------------
 
     @property
     def my_stars(self) -> dict[int, float]:
@@ -95,75 +215,170 @@ class MoviepickApp(App[None]):
         return {rated.item: rated.entry.stars for rated in self.ratings if rated.item is not None}
 
     def rate(self, item: int, stars: float | None) -> None:
-        """Rate ``item`` (None: remove the rating), then refresh the ratings and the picks."""
-        if self.library is None:
+        """Rate ``item`` (None: remove the rating)."""
+        if stars is None:
+            self._change_profile("Rating not removed", lambda picker: picker.unrate(item))
+        else:
+            self._change_profile("Rating not saved", lambda picker: picker.rate(item, stars))
+
+    def append_to_sequence(self, item: int) -> None:
+        self._change_profile("Not added", lambda picker: picker.append_to_sequence(item))
+
+    def move_in_sequence(self, entry_id: int, offset: int) -> None:
+        self._change_profile("Not moved", lambda picker: picker.move_in_sequence(entry_id, offset))
+
+    def remove_from_sequence(self, entry_id: int) -> None:
+        self._change_profile("Not removed", lambda picker: picker.remove_from_sequence(entry_id))
+
+    def action_clear_sequence(self) -> None:
+        """Empty the watch sequence, once the person confirms."""
+        count = len(self.sequence)
+        if not count:
+            self.notify("The watch sequence is already empty.")
             return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._change_profile("Not cleared", lambda picker: picker.clear_sequence())
+
+        question = f"Remove all {count} entries from your watch sequence?"
+        self.push_screen(ConfirmScreen(question, "Clear"), confirmed)
+
+    def toggle_watchlist(self, item: int) -> None:
+        on = self._change_profile("Watchlist not changed", lambda p: p.toggle_watchlist(item))
+        if on is not None and self.library is not None:
+            title = self.library.dataset.catalog.titles[item]
+            self.notify(f"{title} {'on' if on else 'off'} your watchlist", timeout=3)
+
+    def toggle_not_interested(self, item: int) -> None:
+        on = self._change_profile("Not changed", lambda p: p.toggle_not_interested(item))
+        if on is not None and self.library is not None:
+            title = self.library.dataset.catalog.titles[item]
+            said = "never picked now" if on else "may be picked again"
+            self.notify(f"{title}: {said}", timeout=3)
+
+    def on_movie_table_rated(self, message: MovieTable.Rated) -> None:
+        self.rate(message.item, message.stars)
+
+    def on_movie_table_acted(self, message: MovieTable.Acted) -> None:
+        if message.verb == "open":
+            self.open_movie(message.item)
+        elif message.verb == "append":
+            self.append_to_sequence(message.item)
+            if self.library is not None:
+                title = self.library.dataset.catalog.titles[message.item]
+                self.notify(f"{title} added to your watch sequence", timeout=3)
+        elif message.verb == "watchlist":
+            self.toggle_watchlist(message.item)
+        else:
+            self.toggle_not_interested(message.item)
+
+    def _change_profile(self, failure: str, change: Callable[[Picker], T]) -> T | None:
+        """Apply ``change`` to the profile (its own transaction), then refresh what shows it;
+        its result, or None when it failed (the person is told why)."""
+        if self.library is None:
+            return None
         picker = self.library.picker
         try:
-            if stars is None:
-                picker.unrate(item)
-            else:
-                picker.rate(item, stars)
+            result = change(picker)
         except MoviepickError as error:
-            self.notify(str(error), title="Rating not saved", severity="error", timeout=15)
-            return
+            self.notify(str(error), title=failure, severity="error", timeout=15)
+            return None
+        self._read_profile()
+        self._refresh_picks()
+        return result
+
+    def _read_profile(self) -> None:
+        assert self.library is not None
+        picker = self.library.picker
         self.ratings = tuple(picker.my_ratings())
-        if self.active_model is not None:
-            self.recommend(picker, self.active_model)
+        self.sequence = tuple(picker.sequence())
+        self.watchlist = tuple(picker.watchlist())
+        self.not_interested = tuple(picker.not_interested())
+
+    # --- models and picks -----------------------------------------------------------------
+
+    def use_model(self, name: str) -> None:
+        """Take picks from ``name``: a saved model, or a model type, trained if none is saved."""
+        if self.library is None:
+            return
+        cached = self._models.get(name)
+        if cached is not None:
+            self.post_message(ModelReady(*cached))
+            return
+        self.activity = Activity(f"Loading {name}…")
+        self._run(jobs.prepare_model, self.library.dataset, name, self.config.model, group="model")
+
+    def set_pick_filters(self, filters: PickFilters) -> None:
+        self.pick_filters = filters
+        self._refresh_picks()
+
+    def ask_what_next(self, name: str) -> None:
+        """What to watch after the watch sequence, by the model ``name`` (saved or a type)."""
+        if self.library is not None:
+            self._run(
+                jobs.what_next, self.library.picker, self._models.get(name), name, group="next"
+            )
+
+    def compare_with(self, name: str | None) -> None:
+        """The active model's picks beside those of ``name``; None ends the comparison."""
+        if name is None or self.library is None or self.active_model is None:
+            self.compared = None
+            return
+        self._run(
+            jobs.compare,
+            self.library.picker,
+            self.active_model.model,
+            self._models.get(name),
+            name,
+            self.pick_filters,
+            group="compare",
+        )
+
+    def model(self, name: str) -> Recommender | None:
+        """A loaded model by its saved name, if the cache holds it."""
+        cached = self._models.get(name)
+        return cached[0] if cached else None
+
+    def _refresh_picks(self) -> None:
+        if self.library is None or self.active_model is None:
+            return
+        picker, active = self.library.picker, self.active_model
+        self._run(jobs.recommend, picker, active, self.pick_filters, group="recommend")
+        if self.next_picks is not None:
+            self.ask_what_next(self.next_picks.model)
+        if self.compared is not None:
+            self.compare_with(self.compared.model)
+
+    def _remember(self, model: Recommender, info: ModelInfo) -> None:
+        self._models[info.name] = (model, info)
+        self._models.move_to_end(info.name)
+        while len(self._models) > MODEL_CACHE:
+            self._models.popitem(last=False)
+
+    # --- jobs -----------------------------------------------------------------------------
 
     def start_download(self) -> None:
         self.download = None
-        self.download_dataset(self.config.dataset)
+        self._run(jobs.download_dataset, self.config.dataset, group="download")
 
     def _start_loading(self, data: str | None) -> None:
         self.activity = Activity("Loading the dataset…")
-        self.load_dataset(data)
+        self._run(jobs.load_dataset, data, self.config, group="load")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_dataset(self, data: str | None) -> None:
-        from moviepick.errors import DatasetError
-        from moviepick.profile import Profile
-        from moviepick.services.datasets import open_dataset
-        from moviepick.services.picks import Picker
-        from moviepick.services.search import MovieSearch
+    def _run(self, job: Any, *arguments: Any, group: str) -> Worker[None]:
+        """Run ``job(post, should_stop, *arguments)`` in a thread; a newer job of the same
+        group cancels the older one."""
 
-        try:
-            dataset = open_dataset(data, self.config)
-        except DatasetError as error:
-            self.post_message(DatasetMissing(str(error)))
-            return
-        picker = Picker(dataset, Profile())
-        self.post_message(DatasetLoaded(picker, MovieSearch(dataset.catalog)))
+        def run() -> None:
+            from textual.worker import get_current_worker
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="model")
-    def prepare_model(self, dataset: Dataset) -> None:
-        from moviepick.services.saved_models import load_or_train
+            worker = get_current_worker()
+            job(self.post_message, lambda: worker.is_cancelled, *arguments)
 
-        worker = get_current_worker()
-        default = self.config.model
-        model, info = load_or_train(
-            dataset,
-            None,
-            default,
-            progress=lambda event: self.post_message(TrainProgress(default, event)),
-            should_stop=lambda: worker.is_cancelled,
+        return self.run_worker(
+            partial(run), thread=True, exclusive=True, exit_on_error=False, group=group
         )
-        self.post_message(ModelReady(model, info))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="recommend")
-    def recommend(self, picker: Picker, active: ActiveModel) -> None:
-        picks = picker.recommend(active.model, PICKS)
-        if not get_current_worker().is_cancelled:
-            self.post_message(RecommendationsReady(picks))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="download")
-    def download_dataset(self, name: str) -> None:
-        from moviepick.data.download import download_dataset
-
-        path = download_dataset(
-            name, progress=lambda done, total: self.post_message(DownloadProgress(done, total))
-        )
-        self.post_message(DatasetDownloaded(path))
 
     def on_dataset_missing(self, message: DatasetMissing) -> None:
         self.activity = None
@@ -184,9 +399,13 @@ class MoviepickApp(App[None]):
 
     def on_dataset_loaded(self, message: DatasetLoaded) -> None:
         self.library = Library(message.picker, message.search)
-        self.ratings = tuple(message.picker.my_ratings())
+        self.saved_models = tuple(message.saved)
+        self._read_profile()
+        self.switch_mode("discover")
         self.activity = Activity("Preparing the model…")
-        self.prepare_model(message.picker.dataset)
+        self._run(
+            jobs.prepare_model, message.picker.dataset, None, self.config.model, group="model"
+        )
 
     def on_train_progress(self, message: TrainProgress) -> None:
         event = message.event
@@ -198,13 +417,25 @@ class MoviepickApp(App[None]):
         )
 
     def on_model_ready(self, message: ModelReady) -> None:
-        self.active_model = ActiveModel(message.model, message.info)
+        self._remember(message.model, message.info)
+        if message.info.name not in {info.name for info in self.saved_models}:
+            self.saved_models = (message.info, *self.saved_models)
         self.activity = None
-        if self.library is not None:
-            self.recommend(self.library.picker, self.active_model)
+        self.model_failed = False
+        self.active_model = ActiveModel(message.model, message.info)
+        self._refresh_picks()
 
     def on_recommendations_ready(self, message: RecommendationsReady) -> None:
-        self.picks = tuple(message.picks)
+        if self.active_model is not None and message.model == self.active_model.name:
+            self.picks = tuple(message.picks)
+
+    def on_next_picks_ready(self, message: NextPicksReady) -> None:
+        self._remember(message.model, message.info)
+        self.next_picks = NextPicks(message.info.name, tuple(message.picks))
+
+    def on_comparison_ready(self, message: ComparisonReady) -> None:
+        self._remember(message.model, message.info)
+        self.compared = Compared(message.info.name, message.comparison)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:

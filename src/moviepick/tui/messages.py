@@ -15,19 +15,20 @@ from moviepick.errors import MoviepickError
 
 if TYPE_CHECKING:  # the app imports the core only once it has painted
     from moviepick.models.base import Recommender
-    from moviepick.services.picks import Pick, Picker
+    from moviepick.services.picks import Comparison, Pick, Picker
     from moviepick.services.search import MovieSearch
     from moviepick.store import ModelInfo
     from moviepick.training.events import FitEvent
 
 
 class DatasetLoaded(Message):
-    """The dataset is loaded and searchable; the model is not ready yet."""
+    """The dataset is loaded and searchable, with the models saved for it; none is loaded yet."""
 
-    def __init__(self, picker: Picker, search: MovieSearch) -> None:
+    def __init__(self, picker: Picker, search: MovieSearch, saved: list[ModelInfo]) -> None:
         super().__init__()
         self.picker = picker
         self.search = search
+        self.saved = saved
 
 
 class DatasetMissing(Message):
@@ -48,7 +49,7 @@ class TrainProgress(Message):
 
 
 class ModelReady(Message):
-    """The model is loaded (or trained and saved) and can recommend."""
+    """A model is loaded (or trained and saved); picks come from it now."""
 
     def __init__(self, model: Recommender, info: ModelInfo) -> None:
         super().__init__()
@@ -57,11 +58,32 @@ class ModelReady(Message):
 
 
 class RecommendationsReady(Message):
-    """Fresh picks for the profile as it is now."""
+    """Fresh picks for the profile as it is now, from the model ``model``."""
 
-    def __init__(self, picks: list[Pick]) -> None:
+    def __init__(self, model: str, picks: list[Pick]) -> None:
         super().__init__()
+        self.model = model
         self.picks = picks
+
+
+class NextPicksReady(Message):
+    """What to watch next after the watch sequence, by the model ``model``."""
+
+    def __init__(self, model: Recommender, info: ModelInfo, picks: list[Pick]) -> None:
+        super().__init__()
+        self.model = model
+        self.info = info
+        self.picks = picks
+
+
+class ComparisonReady(Message):
+    """The active model's picks beside those of the model ``info`` names."""
+
+    def __init__(self, model: Recommender, info: ModelInfo, comparison: Comparison) -> None:
+        super().__init__()
+        self.model = model
+        self.info = info
+        self.comparison = comparison
 
 
 class DownloadProgress(Message):

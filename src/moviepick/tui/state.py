@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the app imports the core only once it has painted
     from moviepick.data.dataset import Dataset
     from moviepick.models.base import Recommender
-    from moviepick.services.picks import Picker
+    from moviepick.services.picks import Comparison, Pick, Picker
     from moviepick.services.search import MovieSearch
     from moviepick.store import ModelInfo
 
@@ -37,6 +37,26 @@ class ActiveModel:
 
     model: Recommender
     info: ModelInfo
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+
+@dataclass(frozen=True, eq=False)
+class NextPicks:
+    """What to watch next after the watch sequence, and the model that said so."""
+
+    model: str
+    picks: tuple[Pick, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Compared:
+    """The active model's picks beside another model's."""
+
+    model: str
+    comparison: Comparison
 
 
 @dataclass(frozen=True)

@@ -1,43 +1,69 @@
-"""The keys of the app, on a modal screen."""
+"""The keys of the screen you are on, read from its live bindings (remaps included), so the
+help can never drift from the keys."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static
+
+if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
+    from textual.dom import DOMNode
 
 INTRO = (
-    "Search the catalogue, rate what you have seen, and get picks for what to watch next. "
-    "Your ratings are saved as you make them; picks refresh each time you rate. While the "
-    "model trains (the first start on a dataset), search and rating already work."
+    "Search the catalogue, rate what you have seen, keep the sequence of what you watched, "
+    "and get picks from any model you trained. Everything you do is saved as you do it. "
+    'Remap any key in config.toml: keymap = {binding-id = "keys"} (the ids are on the right).'
 )
-
-KEYS = [
-    ("type", "search by title, alias or year, as you type; typos are fine"),
-    ("↓ enter esc", "from the search box to its results"),
-    ("/", "back to the search box (what you type replaces the query)"),
-    ("1 2 3 4 5", "rate the highlighted movie 1 to 5 stars"),
-    ("! @ # $ %", "shift + digit: half a star less (0.5 to 4.5), on half-star datasets"),
-    ("0  delete", "remove your rating of the highlighted movie"),
-    ("r", "show your recommendations (picks)"),
-    ("m", "show your ratings, to change or remove one"),
-    ("tab", "next pane"),
-    ("? f1", "this help; esc closes it"),
-    ("q", "quit (in the search box, q is just a letter)"),
-    ("ctrl+p", "command palette"),
-]
+TYPING = "type in a box: search, years; ↓ enter esc leave it, / comes back"
 
 
-def help_table() -> Table:
+def _where(node: DOMNode) -> str:
+    if isinstance(node, App):
+        return "Everywhere"
+    if isinstance(node, Screen):
+        return "On this screen"
+    return "In this table" if node.__class__.__name__ == "MovieTable" else "Here"
+
+
+def help_table(app: App[object], bindings: Mapping[str, ActiveBinding]) -> Table:
+    """The bindings grouped by where they work, each with its keys, what it does and its id."""
+    rows: dict[tuple[str, str], tuple[list[str], Binding]] = {}
+    for active in bindings.values():
+        binding, node = active.binding, active.node
+        if isinstance(node, Input) or not (binding.description or binding.tooltip):
+            continue
+        key = (_where(node), binding.id or binding.action)
+        keys, _ = rows.setdefault(key, ([], binding))
+        keys.append(app.get_key_display(binding))
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(ratio=1)
-    for key, meaning in KEYS:
-        table.add_row(key, meaning)
+    table.add_column(style="dim", no_wrap=True)
+    for group in ("Everywhere", "On this screen", "In this table", "Here"):
+        entries = [
+            (keys, binding) for (where, _), (keys, binding) in rows.items() if where == group
+        ]
+        if not entries:
+            continue
+        table.add_row(Text(group, style="underline"), "", "")
+        for keys, binding in entries:
+            table.add_row(
+                " ".join(dict.fromkeys(keys)),
+                binding.tooltip or binding.description,
+                binding.id or "",
+            )
+    table.add_row("", "", "")
+    table.add_row("ctrl+p", "command palette: every action, by name", "")
+    table.add_row("", TYPING, "")
     return table
 
 
@@ -46,8 +72,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help"),
     ]
 
+    def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:
+        super().__init__()
+        self.live_bindings = dict(bindings)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Text("moviepick keys", style="bold"), id="help-title")
             yield Static(INTRO, id="help-intro")
-            yield Static(help_table())
+            yield Static(help_table(self.app, self.live_bindings))

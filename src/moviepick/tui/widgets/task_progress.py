@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
+
+if TYPE_CHECKING:
+    from moviepick.tui.state import Activity
 
 
 class TaskProgress(Horizontal):
@@ -24,3 +29,10 @@ class TaskProgress(Horizontal):
 
     def done(self) -> None:
         self.display = False
+
+    def show(self, activity: Activity | None) -> None:
+        """The app's work under way, or nothing (None)."""
+        if activity is None:
+            self.done()
+        else:
+            self.report(activity.label, activity.progress, activity.total)
