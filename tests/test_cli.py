@@ -97,6 +97,70 @@ def test_a_model_trained_on_other_data_is_refused(capsys, tmp_path, tiny):
     assert_one_line_error(code, err, "model 'mine' was trained on other", "retrain")
 
 
+def test_recommend_help_names_the_model_types_and_saved_models(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")  # no name broken at its hyphen
+    with pytest.raises(SystemExit):
+        main(["recommend", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert all(name in text for name in model_names())
+    assert "saved model" in text and "moviepick models list" in text
+
+
+def test_an_unknown_model_is_one_line_naming_the_choices(capsys, tiny):
+    run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS, "--name", "mine")
+    code, _, err = run(capsys, "recommend", "--data", str(tiny), "--model", "nope")
+    assert_one_line_error(code, err, "unknown model 'nope'", "saved model (mine)", "sasrec")
+    with Profile() as profile:
+        assert profile.ratings() == []  # nothing happened before the refusal
+
+
+def test_recommend_says_why_each_movie_is_picked(capsys, tiny):
+    run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS)
+    rates = ["--rate", "The Matrix=5", "--rate", "Alien (1979)=4.5"]
+    code, out, _ = run(capsys, "recommend", "--data", str(tiny), "-n", "3", *rates, "--json")
+    assert code == 0
+    reasons = {pick["reason"] for pick in json.loads(out)}
+    assert reasons <= {"because you rated The Matrix ★★★★★", "because you rated Alien ★★★★½"}
+    code, out, _ = run(capsys, "recommend", "--data", str(tiny), "-n", "3")
+    assert code == 0 and "why" in out and "because you rated" in out
+
+
+def test_the_watch_sequence_and_marks_keep_movies_out_of_the_picks(capsys, tiny):
+    with Profile() as profile:
+        profile.set_rating(1, "The Matrix", 1999, 5.0)
+        profile.append_to_sequence(2, "Alien", 1979)
+        profile.set_watchlisted(3, "Blade Runner", 1982, on=True)
+        profile.set_not_interested(4, "The Terminator", 1984, on=True)
+    run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS)
+    code, out, _ = run(capsys, "recommend", "--data", str(tiny), "-n", "12", "--json")
+    assert code == 0
+    picked = {pick["movieId"] for pick in json.loads(out)}
+    assert len(picked) == 12 and picked.isdisjoint({1, 2, 3, 4})
+    argv = ["recommend", "--data", str(tiny), "-n", "2", "--what-next", "--json"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and len(json.loads(out)) == 2
+    code, out, _ = run(capsys, "recommend", "--data", str(tiny), "-n", "2", "--what-next")
+    assert "What next, by als-tiny" in out
+
+
+def test_recommend_filters_by_genre_and_year(capsys, tiny):
+    run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS)
+    argv = ["recommend", "--data", str(tiny), "-n", "20", "--genre", "romance", "--json"]
+    code, out, _ = run(capsys, *argv, "--rate", "The Matrix=5", "--from-year", "1990")
+    assert code == 0
+    picks = json.loads(out)
+    assert picks and all("Romance" in pick["genres"] for pick in picks)
+    assert all(pick["year"] >= 1990 for pick in picks)
+    assert {pick["title"] for pick in picks} == {
+        "Notting Hill",
+        "Titanic",
+        "Before Sunrise",
+        "Love Actually",
+        "Pretty Woman",
+        "Amelie",
+    }
+
+
 def test_evaluate_rating_protocol_as_json(capsys, tiny):
     code, out, _ = run(
         capsys,
@@ -210,7 +274,9 @@ def test_evaluate_mistakes_are_one_line_errors(capsys, argv, fragments):
         (["recommend", "--rate", "The Matrix"], ["--rate wants TITLE=STARS"]),
         (["recommend", "--rate", "The Matrix=6"], ["half steps"]),
         (["recommend", "--rate", "qqqqzzzzxxxx=4"], ["no movie in tiny matches"]),
-        (["recommend", "--model", "no-such-model"], ["unknown model"]),
+        (["recommend", "--model", "no-such-model"], ["unknown model", "als, ease"]),
+        (["recommend", "--genre", "Western"], ["no genre 'Western'", "Sci-Fi"]),
+        (["recommend", "--diversity", "2"], ["--diversity goes from 0 to 1"]),
     ],
 )
 def test_user_mistakes_about_data_are_one_line_errors(capsys, tiny, argv, fragments):

@@ -327,3 +327,17 @@ def test_rating_histogram_of_half_stars():
 )
 def test_stars_as_glyphs(stars, text):
     assert stars_text(stars) == text
+
+
+def test_entries_the_dataset_lacks_are_named_once(picker):
+    profile = picker.profile
+    profile.set_rating(999, "A Film Nobody Has", 1990, 4.0)
+    profile.append_to_sequence(999, "A Film Nobody Has", 1990)
+    profile.set_watchlisted(998, "Another One", 2001, on=True)
+    picker.rate(3, 4.0)
+    assert [(e.title, e.year) for e in picker.unmatched()] == [
+        ("A Film Nobody Has", 1990),
+        ("Another One", 2001),
+    ]
+    assert [s.item for s in picker.sequence()] == [None]
+    assert items(picker.recommend(Scripted(), 2)) == [0, 1]  # the rest still picks

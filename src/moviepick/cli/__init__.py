@@ -105,8 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(evaluate_parser)
     evaluate_parser.set_defaults(handler=evaluate.evaluate)
 
-    recommend = subcommand("recommend", "print recommendations for your saved ratings")
-    recommend.add_argument("--model", help="a saved model or a model type (default: the newest)")
+    recommend = subcommand(
+        "recommend",
+        "print picks for your profile: your ratings, watch sequence and marks (what you "
+        "rated, watched, put on the watchlist or marked not interested is not picked)",
+    )
+    recommend.add_argument(
+        "--model",
+        metavar="MODEL",
+        help=f"a model type ({', '.join(model_names())}), trained and saved when none is "
+        "saved yet, or the name of a saved model (see `moviepick models list`); default: the "
+        "newest model saved for the dataset, else the config's model",
+    )
     recommend.add_argument("-n", type=int, default=20, help="how many (default: 20)")
     recommend.add_argument(
         "--rate",
@@ -114,6 +124,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="'TITLE=STARS'",
         help="rate a movie first and keep the rating (repeatable), e.g. --rate 'The Matrix=4.5'",
+    )
+    recommend.add_argument(
+        "--genre",
+        action="append",
+        default=[],
+        metavar="GENRE",
+        help="only movies of this genre (repeatable: any of them)",
+    )
+    recommend.add_argument("--from-year", type=int, metavar="YEAR", help="only movies from YEAR")
+    recommend.add_argument("--to-year", type=int, metavar="YEAR", help="only movies up to YEAR")
+    recommend.add_argument(
+        "--diversity",
+        type=float,
+        default=0.0,
+        metavar="D",
+        help="0 to 1: how much to favour picks unlike the ones above them (default: 0)",
+    )
+    recommend.add_argument(
+        "--what-next",
+        action="store_true",
+        help="what to watch after your watch sequence, from the sequence alone",
     )
     _json_option(recommend)
     recommend.set_defaults(handler=commands.recommend)

@@ -11,7 +11,8 @@ from moviepick.errors import MoviepickError
 from moviepick.models.registry import create_model, model_class
 from moviepick.profile import Profile
 from moviepick.services.datasets import open_dataset
-from moviepick.services.picks import Picker
+from moviepick.services.model_choice import check_model_choice
+from moviepick.services.picks import Picker, PickFilters
 from moviepick.services.saved_models import load_or_train, train_and_save
 from moviepick.store import ModelStore
 
@@ -61,6 +62,9 @@ def train(args: argparse.Namespace) -> int:
 def recommend(args: argparse.Namespace) -> int:
     config = load_config()
     dataset = open_dataset(args.data, config)
+    filters = _pick_filters(args, dataset.catalog.genre_names)
+    if args.model is not None:
+        check_model_choice(args.model, dataset)
     with Profile() as profile:
         picker = Picker(dataset, profile)
         for text in args.rate:
@@ -72,8 +76,9 @@ def recommend(args: argparse.Namespace) -> int:
         label = f"training {args.model or config.model}"
         with render.fit_progress(label, quiet=args.json) as report:
             model, info = load_or_train(dataset, args.model, config.model, progress=report)
-        picks = picker.recommend(model, args.n)
-        unmatched = [rated.entry for rated in picker.my_ratings() if rated.item is None]
+        ask = picker.what_next if args.what_next else picker.recommend
+        picks = ask(model, args.n, filters)
+        unmatched = picker.unmatched()
     catalog = dataset.catalog
     if args.json:
         render.print_json(
@@ -85,15 +90,15 @@ def recommend(args: argparse.Namespace) -> int:
                     "year": catalog.year(pick.item),
                     "genres": catalog.genres_of(pick.item),
                     "score": round(pick.score, 4),
+                    "reason": pick.reason,
                 }
                 for rank, pick in enumerate(picks, 1)
             ]
         )
         return 0
     for entry in unmatched:
-        render.errors.print(
-            f"[yellow]not in {dataset.name}, ignored:[/] {entry.title} ({entry.year})"
-        )
+        year = f" ({entry.year})" if entry.year else ""
+        render.errors.print(f"[yellow]not in {dataset.name}, ignored:[/] {entry.title}{year}")
     rows = [
         (
             str(rank),
@@ -101,12 +106,34 @@ def recommend(args: argparse.Namespace) -> int:
             str(catalog.year(pick.item) or "–"),
             ", ".join(catalog.genres_of(pick.item)),
             pick.score,
+            pick.reason,
         )
         for rank, pick in enumerate(picks, 1)
     ]
-    title = f"Recommended by {info.name} ({info.model}, {dataset.name})"
-    render.console.print(render.table(title, ["#", "title", "year", "genres", "score"], rows))
+    heading = "What next, by" if args.what_next else "Recommended by"
+    title = f"{heading} {info.name} ({info.model}, {dataset.name})"
+    columns = ["#", "title", "year", "genres", "score", "why"]
+    render.console.print(render.table(title, columns, rows))
     return 0
+
+
+def _pick_filters(args: argparse.Namespace, genre_names: tuple[str, ...]) -> PickFilters:
+    """The filters the recommend flags ask for; a MoviepickError for a genre the dataset lacks
+    (genres match whatever their case) or a diversity outside 0..1."""
+    by_key = {name.casefold(): name for name in genre_names}
+    unknown = [genre for genre in args.genre if genre.casefold() not in by_key]
+    if unknown:
+        raise MoviepickError(
+            f"no genre {unknown[0]!r} in this dataset; its genres: {', '.join(genre_names)}"
+        )
+    if not 0.0 <= args.diversity <= 1.0:
+        raise MoviepickError(f"--diversity goes from 0 to 1, not {args.diversity:g}")
+    return PickFilters(
+        genres=frozenset(by_key[genre.casefold()] for genre in args.genre),
+        year_from=args.from_year,
+        year_to=args.to_year,
+        diversity=args.diversity,
+    )
 
 
 def _parse_rate(text: str) -> tuple[str, float]:

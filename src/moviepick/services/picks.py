@@ -19,7 +19,7 @@ from moviepick.models.base import Query, Recommender, top_n
 from moviepick.profile import MarkedMovie, Profile, ProfileRating, SequenceEntry
 from moviepick.services import reasons
 from moviepick.services.diversity import mmr_order
-from moviepick.services.matching import TitleIndex, match_entries, profile_query
+from moviepick.services.matching import ProfileEntry, TitleIndex, match_entries, profile_query
 from moviepick.services.movies import find_movie
 from moviepick.services.similar import similarity_rows
 
@@ -175,6 +175,21 @@ class Picker:
         else the rated movies in the order they were rated) and the not-interested movies to
         exclude."""
         return self._matched().query
+
+    def unmatched(self) -> list[ProfileEntry]:
+        """The profile's entries whose movie this dataset lacks, each movie once (by title and
+        year), ratings first: what a front end says it ignores."""
+        entries = [
+            *self.profile.ratings(),
+            *self.profile.sequence(),
+            *self.profile.watchlist(),
+            *self.profile.not_interested(),
+        ]
+        first: dict[tuple[str, int | None], ProfileEntry] = {}
+        for entry in entries:
+            if self._match(entry) is None:
+                first.setdefault((entry.title, entry.year), entry)
+        return list(first.values())
 
     def _matched(self) -> _Matched:
         profile = self.profile
