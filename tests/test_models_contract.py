@@ -16,7 +16,7 @@ from planted import (
 )
 
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, Recommender
+from moviepick.models.base import Query, Recommender, without
 from moviepick.models.hyperparams import accepted, literal_choices
 from moviepick.models.registry import create_model, model_names
 from moviepick.store import load_model, save_model
@@ -227,3 +227,107 @@ def test_fitting_no_data_is_one_line_saying_what_it_needs(case: str) -> None:
     with pytest.raises(ModelError) as raised:
         model.fit(empty)
     assert str(raised.value) == f"{model.name} needs at least one {unit} to fit"
+
+
+def liking_block_zero() -> Query:
+    """A small profile: four movies of block 0 liked, one of block 1 disliked, in that order."""
+    liked = Planted.block_of(0)[:4].tolist()
+    disliked = int(Planted.block_of(USERS_PER_GROUP)[0])
+    ratings = {**dict(zip(liked, [5.0, 4.0, 5.0, 4.0], strict=True)), disliked: 1.0}
+    return Query(ratings=ratings, sequence=[*liked, disliked])
+
+
+def test_removing_a_picks_named_source_lowers_its_score_by_the_weight(fitted: Recommender) -> None:
+    query = liking_block_zero()
+    picks = fitted.recommend(query, 4).items
+    reasons = fitted.explain(query, picks)
+    assert len(reasons) == len(picks)
+    if not fitted.explains:
+        assert reasons == [None] * len(picks)
+        return
+    named = [(int(pick), reason) for pick, reason in zip(picks, reasons, strict=True) if reason]
+    assert named, f"{fitted.name} names no reason for any of its top picks"
+    full = fitted.score_query(query).astype(np.float64)
+    for pick, reason in named:
+        assert reason.source in query.ratings and reason.weight > 0
+        reduced = fitted.score_query(without(query, reason.source)).astype(np.float64)
+        assert full[pick] - reduced[pick] == pytest.approx(reason.weight, rel=1e-3, abs=1e-5)
+
+
+def test_explanations_name_nothing_for_nothing(fitted: Recommender) -> None:
+    assert fitted.explain(Query(), [0, 1]) == [None, None]
+    assert fitted.explain(liking_block_zero(), []) == []
+    reasons = fitted.explain(liking_block_zero(), [-1, N_ITEMS, 6])
+    assert reasons[:2] == [None, None]
+
+
+def test_item_vectors_are_a_row_per_movie_or_none(fitted: Recommender) -> None:
+    vectors = fitted.item_vectors()
+    if vectors is None:
+        return
+    assert vectors.dtype == np.float32 and vectors.ndim == 2
+    assert vectors.shape[0] == N_ITEMS and vectors.shape[1] >= 1
+    assert np.isfinite(vectors).all()
+
+
+def test_item_vectors_hold_a_blocks_movies_alike(fitted: Recommender) -> None:
+    skip_unless_personalised(fitted)
+    vectors = fitted.item_vectors()
+    if vectors is None:
+        pytest.skip(f"{fitted.name} has no item vectors")
+    rated = np.setdiff1d(np.arange(N_ITEMS), Planted.cold_items())
+    unit = vectors[rated] / np.linalg.norm(vectors[rated], axis=1, keepdims=True)
+    cosine = unit @ unit.T
+    block = rated // len(Planted.block_of(0))
+    same = block[:, None] == block[None, :]
+    others = ~np.eye(len(rated), dtype=bool)
+    assert cosine[same & others].mean() > cosine[~same].mean() + 0.2
+
+
+def test_only_models_that_read_order_score_a_reversed_sequence_differently(
+    fitted: Recommender,
+) -> None:
+    watched = training_query(planted().train, 0)
+    for query in (Query(sequence=watched.sequence), watched):
+        reversed_query = Query(ratings=query.ratings, sequence=query.sequence[::-1])
+        scores, reversed_scores = fitted.score_query(query), fitted.score_query(reversed_query)
+        if fitted.reads_order:
+            assert np.abs(scores - reversed_scores).max() > 1e-3
+        else:
+            np.testing.assert_allclose(reversed_scores, scores, rtol=1e-5, atol=1e-6)
+
+
+def test_a_sequence_alone_is_read(fitted: Recommender) -> None:
+    if not fitted.explains:
+        pytest.skip(f"{fitted.name} ranks alike for everyone")
+    watched = Planted.block_of(0)[:6].tolist()
+    alone = Query(sequence=watched)
+    assert np.abs(fitted.score_query(alone) - fitted.score_query(Query())).max() > 1e-3
+    skip_unless_personalised(fitted)
+    assert set(fitted.recommend(alone, 4).items.tolist()) <= set(Planted.block_of(0).tolist())
+
+
+def test_a_rating_model_reads_a_sequence_alone_as_top_stars(fitted: Recommender) -> None:
+    if not fitted.predicts_ratings or implicit(fitted) or not fitted.explains:
+        pytest.skip(f"{fitted.name} with {fitted.params} does not read stars")
+    watched = [3, 1, 2, 1]
+    top = float(planted().train.ratings.max())
+    np.testing.assert_allclose(
+        fitted.score_query(Query(sequence=watched)),
+        fitted.score_query(Query(ratings=dict.fromkeys(watched, top))),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
+def test_a_saved_model_explains_and_places_movies_as_before(fitted: Recommender, tmp_path) -> None:
+    save_model(fitted, tmp_path / "model", dataset="planted", fingerprint=FINGERPRINT)
+    loaded = load_model(tmp_path / "model", FINGERPRINT)
+    query = liking_block_zero()
+    picks = fitted.recommend(query, 4).items
+    assert loaded.explain(query, picks) == fitted.explain(query, picks)
+    vectors = fitted.item_vectors()
+    if vectors is None:
+        assert loaded.item_vectors() is None
+    else:
+        np.testing.assert_array_equal(loaded.item_vectors(), vectors)

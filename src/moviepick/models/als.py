@@ -31,7 +31,10 @@ protocols evaluate ``als`` this way (:attr:`ALS.ranking_params`); its defaults (
 ``reg`` 50) were chosen on ml-latest-small's top-n split.
 
 Items outside ``[0, n_items)`` in a query are ignored, as :meth:`Recommender.recommend` ignores
-them when excluding seen items.
+them when excluding seen items. A query without ratings is folded in from its sequence, each
+movie at the top of the rating scale (the implicit model reads rated and sequence movies alike).
+The reasons for picks (:meth:`ALS.explain`) are exact removals at any size, and the item vectors
+are the movies' factors with their genre part.
 """
 
 from __future__ import annotations
@@ -48,7 +51,15 @@ from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
 from moviepick.models import implicit_factors
-from moviepick.models.base import Query, Recommender, check_same_catalogue
+from moviepick.models.base import (
+    Query,
+    Recommender,
+    check_same_catalogue,
+    query_inputs,
+    rated_or_watched,
+    read_only,
+    without,
+)
 from moviepick.models.hyperparams import Count, Positive, Seed
 from moviepick.models.normal_equations import conjugate_gradient, grams
 from moviepick.training.events import FitEvent, Progress
@@ -101,7 +112,7 @@ class ALS(Recommender):
         self.item_bias = np.empty(0, dtype=np.float32)
         self.genre_weights = np.empty((0, 0), dtype=np.float32)
         self.genre_factors = np.empty((0, 0), dtype=np.float32)
-        self.item_vectors = np.empty((0, 0), dtype=np.float32)  # item factors + genre part
+        self.combined_factors = np.empty((0, 0), dtype=np.float32)  # item factors + genre part
 
     def prepare(self, catalog: Catalog) -> None:
         super().prepare(catalog)
@@ -169,7 +180,7 @@ class ALS(Recommender):
             self.item_factors = implicit_factors.half_step(
                 by_item, self.user_factors, self.reg, p.alpha
             )
-            self._update_item_vectors()
+            self._update_combined_factors()
             self.user_factors = implicit_factors.half_step(
                 by_user, self.item_factors, self.reg, p.alpha
             )
@@ -269,10 +280,10 @@ class ALS(Recommender):
         self.item_factors = np.zeros((train.n_items, k), dtype=np.float32)
         self.item_bias = np.zeros(train.n_items, dtype=np.float32)
         self.genre_factors = np.zeros((self.genre_weights.shape[1], k), dtype=np.float32)
-        self._update_item_vectors()
+        self._update_combined_factors()
 
-    def _update_item_vectors(self) -> None:
-        self.item_vectors = self.item_factors + self.genre_weights @ self.genre_factors
+    def _update_combined_factors(self) -> None:
+        self.combined_factors = self.item_factors + self.genre_weights @ self.genre_factors
 
     def _sweep(self, train: Interactions, genre_pairs: sp.csr_matrix) -> float:
         """One iteration: items, genres, then users; returns the training squared error."""
@@ -292,7 +303,7 @@ class ALS(Recommender):
     def _fold_in(self, matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, float]:
         """Vectors, biases and squared training error of the rows of a user x item matrix."""
         k = self.params.factors
-        features = np.hstack([self.item_vectors, np.ones((self.n_items, 1), dtype=np.float32)])
+        features = np.hstack([self.combined_factors, np.ones((self.n_items, 1), dtype=np.float32)])
         targets = matrix.data - self.global_mean - self.item_bias[matrix.indices]
         rhs = _with_data(matrix, targets) @ features
         counts = np.diff(matrix.indptr)
@@ -337,7 +348,7 @@ class ALS(Recommender):
                 coupling += genre_pairs[rows].T @ user_gram
         if n_genres:
             self._genre_step(coupling, genre_rhs, counts)
-        self._update_item_vectors()
+        self._update_combined_factors()
 
     def _genre_step(self, coupling: np.ndarray, genre_rhs: np.ndarray, counts: np.ndarray) -> None:
         """Solve all genre vectors jointly given user vectors, biases and item factors."""
@@ -352,15 +363,83 @@ class ALS(Recommender):
         self.genre_factors = solution.reshape(n_genres, k).astype(np.float32)
 
     def score_query(self, query: Query) -> np.ndarray:
-        items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
-        stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
-        known = (items >= 0) & (items < self.n_items)
-        items, stars = items[known], stars[known]
-        order = np.argsort(items)
-        matrix = sp.csr_matrix(
-            (stars[order], items[order], np.array([0, len(items)])), shape=(1, self.n_items)
-        )
+        items, stars = self._query_ratings(query)
+        matrix = sp.csr_matrix((stars, items, np.array([0, len(items)])), shape=(1, self.n_items))
         return self._scores(matrix)[0]
+
+    def _query_ratings(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """The movies (sorted) and stars a person is folded in from: for the implicit model every
+        movie they gave, rated or only in their sequence (it counts who watched what); for the
+        explicit one their ratings, or their sequence at the top of the scale when they rated
+        nothing (:func:`moviepick.models.base.rated_or_watched`)."""
+        if self.implicit:
+            items = np.sort(query_inputs(query, self.n_items))
+            return items, np.ones(len(items), dtype=np.float32)
+        return rated_or_watched(query, self.n_items, self.rating_range[1])
+
+    def _contributions(self, query: Query, inputs: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Exact at any number of inputs: removing a movie from the fold-in is a rank-one
+        downdate of the person's ridge system (and one rating fewer in the explicit model's
+        ``reg * (n + prior_count)``), so every removal is solved in one batch of small systems.
+        The one removal that changes what is read, the explicit model's only rating beside a
+        sequence (which is then read in its place), is scored again instead."""
+        read, stars = self._query_ratings(query)
+        drops = np.zeros((len(inputs), len(items)))
+        removed = np.isin(inputs, read)
+        if self.implicit:
+            person, reduced = self._implicit_downdates(read, inputs[removed])
+            features = self.item_factors[items].astype(np.float64)
+        else:
+            person, reduced = self._explicit_downdates(read, stars, inputs[removed])
+            features = np.hstack([self.combined_factors[items], np.ones((len(items), 1))])
+        drops[removed] = (person[None, :] - reduced) @ features.T
+        if not self.implicit and len(read) == 1:
+            alone = np.flatnonzero(inputs == read[0])
+            if len(self._query_ratings(without(query, int(read[0])))[0]):
+                drops[alone] = self._leave_one_out(query, inputs[alone], items)
+        return drops
+
+    def _explicit_downdates(
+        self, items: np.ndarray, stars: np.ndarray, removed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The person's ``[vector, bias]`` folded in from ``items`` (sorted) rated ``stars``,
+        and ``(len(removed), k + 1)`` the same without each of ``removed`` in turn."""
+        k = self.params.factors
+        features = np.hstack([self.combined_factors[items], np.ones((len(items), 1))])
+        targets = stars - self.global_mean - self.item_bias[items]
+        system = features.T @ features
+        diagonal = np.arange(k)
+        system[diagonal, diagonal] += self._vector_reg(len(items))
+        system[k, k] += self.params.bias_reg
+        rhs = features.T @ targets
+        positions = np.searchsorted(items, removed)
+        out = features[positions]
+        systems = system[None] - out[:, :, None] * out[:, None, :]
+        systems[:, diagonal, diagonal] -= self.reg  # one rating fewer
+        reduced_rhs = rhs[None] - targets[positions, None] * out
+        reduced = np.linalg.solve(systems, reduced_rhs[..., None])[..., 0]
+        return np.linalg.solve(system, rhs), reduced
+
+    def _implicit_downdates(
+        self, items: np.ndarray, removed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The person's factors from the watched ``items`` (:func:`implicit_factors.half_step`),
+        and ``(len(removed), k)`` the same without each of ``removed`` in turn."""
+        alpha = self.params.alpha
+        factors = self.item_factors.astype(np.float64)
+        watched, out = factors[items], factors[removed]
+        system = factors.T @ factors + alpha * watched.T @ watched
+        system[np.diag_indices_from(system)] += self.reg
+        rhs = (1.0 + alpha) * watched.sum(axis=0)
+        systems = system[None] - alpha * out[:, :, None] * out[:, None, :]
+        reduced_rhs = rhs[None] - (1.0 + alpha) * out
+        reduced = np.linalg.solve(systems, reduced_rhs[..., None])[..., 0]
+        return np.linalg.solve(system, rhs), reduced
+
+    def item_vectors(self) -> np.ndarray:
+        """The movies' factors (with their genre part): what every person's vector meets. A
+        rarely rated movie's vector is mostly its genres', so it sits near its genres' movies."""
+        return read_only(self.combined_factors)
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Fold-in of each user's rows of ``train``, in one batch: equal to ``score_query``."""
@@ -376,7 +455,7 @@ class ALS(Recommender):
             )
             return vectors @ self.item_factors.T
         vectors, biases, _ = self._fold_in(matrix)
-        scores = vectors @ self.item_vectors.T
+        scores = vectors @ self.combined_factors.T
         scores += (self.global_mean + self.item_bias)[None, :]
         scores += biases[:, None]
         return scores
@@ -389,7 +468,7 @@ class ALS(Recommender):
         raw = self.global_mean + self.user_bias[users] + self.item_bias[items]
         for start in range(0, len(users), PREDICT_CHUNK):  # bounds the gathered vectors' memory
             chunk = slice(start, start + PREDICT_CHUNK)
-            vectors = self.user_factors[users[chunk]], self.item_vectors[items[chunk]]
+            vectors = self.user_factors[users[chunk]], self.combined_factors[items[chunk]]
             raw[chunk] += np.einsum("nk,nk->n", *vectors)
         return np.clip(raw, *self.rating_range).astype(np.float32)
 
@@ -418,7 +497,7 @@ class ALS(Recommender):
         self.rating_range = (low, high)
         self.reg = float(arrays["reg"])
         self.n_items = len(self.item_bias)
-        self._update_item_vectors()
+        self._update_combined_factors()
 
 
 def _refined_minimum(path: tuple[float, ...], errors: list[float]) -> float:

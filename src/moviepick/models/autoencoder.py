@@ -24,6 +24,12 @@ objective), reported per rating. The reconstruction is the predicted stars.
   the refitted rows predict held-out ratings at least as well as the trained ones (RMSE 0.900
   against 0.903 on a tenth of ml-100k's u1.base).
 
+A query without ratings is encoded or folded in from its sequence, each movie at the top of
+the rating scale. A pick's reason is exact leave-one-out up to
+:attr:`~moviepick.models.base.Recommender.explain_exact_up_to` inputs (scored as one batch) and a
+similarity estimate above; the item vectors are I-AutoRec's movie codes, or the other networks'
+output rows (one per movie).
+
 Training uses the shared set-up (:mod:`moviepick.models.torch_model`) and loop
 (:mod:`moviepick.training`): Adam on shuffled mini-batches of rows, a fit event per epoch with the
 validation RMSE (of ``valid``, or without it of a held-out ``valid_share`` of the ratings), early
@@ -35,7 +41,7 @@ I-AutoRec scores with numpy alone.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -44,7 +50,7 @@ import scipy.sparse as sp
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query
+from moviepick.models.base import Query, liked_strengths, rated_or_watched, read_only
 from moviepick.models.hyperparams import Count, NonNegative, NonNegativeInt, Positive, Share
 from moviepick.models.ridge_fold_in import fold_in
 from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
@@ -75,6 +81,10 @@ class EncodedPeople:
 
         return {**module_arrays(self.net, prefix="net."), "people_hidden": self.people_hidden}
 
+    def item_vectors(self) -> np.ndarray:
+        """Each movie's row of the output layer: what the last hidden layer meets to rate it."""
+        return self.net.output.weight.detach().float().cpu().numpy().copy()
+
 
 class FoldedInPeople:
     """People scored by their decoder rows over fixed movie codes (I-AutoRec)."""
@@ -94,6 +104,10 @@ class FoldedInPeople:
     def outputs(self, people: np.ndarray, items: np.ndarray) -> np.ndarray:
         weights, bias = self.people_rows[:, :-1], self.people_rows[:, -1]
         return _dot_pairs(weights, people, self.item_codes, items) + bias[people]
+
+    def item_vectors(self) -> np.ndarray:
+        """Each movie's code: what every person's decoder row meets."""
+        return read_only(self.item_codes)
 
     def state(self) -> dict[str, np.ndarray]:
         return {
@@ -221,14 +235,27 @@ class _RatingAutoencoder(TorchRecommender):
 
     def score_query(self, query: Query) -> np.ndarray:
         """Predicted stars for every movie (not clipped, so that they still rank)."""
-        items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
-        stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
-        known = (items >= 0) & (items < self.n_items)
-        row = sp.csr_matrix(
-            (stars[known], items[known], np.array([0, int(known.sum())])),
-            shape=(1, self.n_items),
-        )
-        return self._fitted().scores(row)[0]
+        return self._fitted().scores(self._rating_rows([query]))[0]
+
+    def _query_scores(self, queries: Sequence[Query], items: np.ndarray) -> np.ndarray:
+        """Every query scored in one batch (each person's row is encoded or folded in alone)."""
+        return self._fitted().scores(self._rating_rows(queries))[:, items]
+
+    def _rating_rows(self, queries: Sequence[Query]) -> sp.csr_matrix:
+        """A row of stars per query (a query without ratings: its sequence at the top of the
+        scale, :func:`moviepick.models.base.rated_or_watched`)."""
+        rated = [rated_or_watched(query, self.n_items, self.rating_range[1]) for query in queries]
+        indptr = np.concatenate([[0], np.cumsum([len(items) for items, _ in rated])])
+        indices = np.concatenate([items for items, _ in rated]).astype(np.int64)
+        stars = np.concatenate([stars for _, stars in rated]).astype(np.float32)
+        return sp.csr_matrix((stars, indices, indptr), shape=(len(queries), self.n_items))
+
+    def _input_strengths(self, query: Query, inputs: np.ndarray) -> np.ndarray:
+        return liked_strengths(query, inputs, self.n_items, self.rating_range)
+
+    def item_vectors(self) -> np.ndarray:
+        """A vector per movie: I-AutoRec's code of the movie, else the movie's decoder row."""
+        return self._fitted().item_vectors()
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Each user's ``train`` ratings scored as ``score_query`` scores them, in one batch."""

@@ -3,6 +3,10 @@
 A model is fitted on :class:`Interactions` and then answers for any person described by a
 :class:`Query`: the local user is never in the training data, so every model scores a new person
 (fold-in for factor models, an encoder for autoencoders, the sequence for sequential models).
+
+A model also says why it picks a movie (:meth:`Recommender.explain`: the input movie whose
+removal from the query lowers the pick's score most) and, where it has them, which movies it
+holds alike (:meth:`Recommender.item_vectors`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,73 @@ class Query:
     @property
     def seen(self) -> frozenset[int]:
         return frozenset(self.ratings) | frozenset(self.sequence) | self.exclude
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """Why a movie is picked: the input movie of the query that raises its score most."""
+
+    source: int  # an input item of the query (from query.ratings or query.sequence)
+    weight: float  # how much the pick's score drops when `source` is removed from the query (> 0)
+
+
+# Distinct inputs up to which the default explain removes each in turn and scores again.
+EXACT_EXPLAIN_INPUTS = 40
+# A contribution at or below this is no reason: float32 noise on scores of a few units.
+NEGLIGIBLE_CONTRIBUTION = 1e-5
+
+
+def query_inputs(query: Query, n_items: int) -> np.ndarray:
+    """The distinct movies a query gives, rated ones first, then the sequence's; only those
+    inside the catalogue, which are the only ones a model reads."""
+    items = np.fromiter(dict.fromkeys([*query.ratings, *query.sequence]), dtype=np.int64)
+    return items[(items >= 0) & (items < n_items)]
+
+
+def without(query: Query, item: int) -> Query:
+    """``query`` with ``item`` gone from its ratings and from every place in its sequence; the
+    exclusions stay, as they decide what is shown, not how it scores."""
+    return Query(
+        ratings={key: stars for key, stars in query.ratings.items() if key != item},
+        sequence=[watched for watched in query.sequence if watched != item],
+        exclude=query.exclude,
+    )
+
+
+def rated_or_watched(
+    query: Query, n_items: int, watched_stars: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a model that reads stars folds a person in from: their rated movies inside the
+    catalogue and the stars, sorted by movie; when they rated none of them, every movie of their
+    sequence at ``watched_stars``.
+
+    A sequence alone says the person chose those movies, not how they liked them; rating models
+    take it as liking them (their callers pass the top of the rating scale), so that "what next"
+    after a sequence differs from the picks for nobody.
+    """
+    items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
+    stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
+    known = (items >= 0) & (items < n_items)
+    items, stars = items[known], stars[known]
+    if len(items) == 0:
+        items = np.fromiter(dict.fromkeys(query.sequence), dtype=np.int64)
+        items = items[(items >= 0) & (items < n_items)]
+        stars = np.full(len(items), watched_stars, dtype=np.float32)
+    order = np.argsort(items, kind="stable")
+    return items[order], stars[order]
+
+
+def liked_strengths(
+    query: Query, inputs: np.ndarray, n_items: int, rating_range: tuple[float, float]
+) -> np.ndarray:
+    """How much each input counts towards a pick in a similarity explanation, for a model that
+    reads stars: its stars above the middle of the scale, 0 at or below it and for inputs the
+    model does not read (unrated ones beside ratings). Dislikes lower a similar pick's score,
+    but "because you rated it one star" is no reason to pick a movie, so they name none."""
+    low, high = rating_range
+    items, stars = rated_or_watched(query, n_items, high)
+    strengths = dict(zip(items.tolist(), np.maximum(stars - (low + high) / 2, 0.0), strict=True))
+    return np.array([strengths.get(item, 0.0) for item in inputs.tolist()], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -97,6 +168,12 @@ class Recommender(ABC):
     # for a model whose default serves a person (stars they would give) but which has a mode
     # that ranks what people pick better, so the leaderboard compares every model at its best.
     ranking_params: ClassVar[dict[str, Any]] = {}
+    # Whether explain names reasons: False for models that rank alike for everyone.
+    explains: ClassVar[bool] = True
+    # Whether the scores depend on the order of ``Query.sequence``.
+    reads_order: ClassVar[bool] = False
+    # Distinct inputs up to which the default explain is exact leave-one-out.
+    explain_exact_up_to: ClassVar[int] = EXACT_EXPLAIN_INPUTS
 
     @dataclass
     class Params:
@@ -168,6 +245,75 @@ class Recommender(ABC):
         """Predicted stars for training users; only for models with ``predicts_ratings``."""
         raise NotImplementedError(f"{self.name} does not predict ratings")
 
+    def explain(self, query: Query, items: Sequence[int]) -> list[Contribution | None]:
+        """For each of ``items`` (usually the picks), the input movie of ``query`` that
+        contributes most to its score; None where no input contributes positively (or the model
+        does not explain).
+
+        A contribution is what the pick's score loses when that input leaves the query (from its
+        ratings and its whole sequence, :func:`without`). By default that is computed exactly,
+        one scoring per distinct input, up to :attr:`explain_exact_up_to` inputs; above that the
+        default estimates it from item similarity (:meth:`_similarity_contributions`), so the
+        removal guarantee holds only up to that size. Models with a cheaper exact form
+        (a linear score, a ridge fold-in, a window of recent movies) override
+        :meth:`_contributions` and are exact at any size.
+        """
+        picks = np.asarray(items, dtype=np.int64).reshape(-1)
+        reasons: list[Contribution | None] = [None] * len(picks)
+        inputs = query_inputs(query, self.n_items)
+        known = np.flatnonzero((picks >= 0) & (picks < self.n_items))
+        if not self.explains or len(inputs) == 0 or len(known) == 0:
+            return reasons
+        contributions = self._contributions(query, inputs, picks[known])
+        strongest = np.argmax(contributions, axis=0)
+        weights = contributions[strongest, np.arange(len(known))]
+        for position, source, weight in zip(known, strongest, weights, strict=True):
+            if weight > NEGLIGIBLE_CONTRIBUTION:
+                reasons[position] = Contribution(int(inputs[source]), float(weight))
+        return reasons
+
+    def _contributions(self, query: Query, inputs: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """``(len(inputs), len(items))``: what each item's score owes to each input."""
+        if len(inputs) > self.explain_exact_up_to:
+            estimate = self._similarity_contributions(query, inputs, items)
+            if estimate is not None:
+                return estimate
+        return self._leave_one_out(query, inputs, items)
+
+    def _leave_one_out(self, query: Query, inputs: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Exact contributions: the full query's scores less those without each input, all
+        scored in one batch so that both sides go through the same arithmetic."""
+        queries = [query, *(without(query, int(item)) for item in inputs)]
+        scores = self._query_scores(queries, items).astype(np.float64)
+        return scores[0] - scores[1:]
+
+    def _query_scores(self, queries: Sequence[Query], items: np.ndarray) -> np.ndarray:
+        """``(len(queries), len(items))``: each query's scores of ``items``, as ``score_query``
+        gives them. Models override it where a batch is faster than one query at a time."""
+        return np.vstack([self.score_query(query)[items] for query in queries])
+
+    def _similarity_contributions(
+        self, query: Query, inputs: np.ndarray, items: np.ndarray
+    ) -> np.ndarray | None:
+        """Estimated contributions: the cosine of each input's and each item's vector, times
+        the input's strength (:meth:`_input_strengths`); None without item vectors."""
+        vectors = self.item_vectors()
+        if vectors is None:
+            return None
+        unit = _unit_rows(np.asarray(vectors, dtype=np.float64)[np.concatenate([inputs, items])])
+        similarity = unit[: len(inputs)] @ unit[len(inputs) :].T
+        return self._input_strengths(query, inputs)[:, None] * similarity
+
+    def _input_strengths(self, query: Query, inputs: np.ndarray) -> np.ndarray:
+        """How much each input counts in a similarity estimate: every input alike (a model that
+        reads what was watched, not the stars); rating models weigh by stars."""
+        return np.ones(len(inputs), dtype=np.float64)
+
+    def item_vectors(self) -> np.ndarray | None:
+        """(n_items, d) float32 vectors whose cosine says which movies the model holds alike;
+        None when it has none."""
+        return None
+
     @abstractmethod
     def get_state(self) -> dict[str, np.ndarray]:
         """The fitted arrays, to be saved with ``np.savez``."""
@@ -175,3 +321,16 @@ class Recommender(ABC):
     @abstractmethod
     def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
         """Restore the fitted arrays written by ``get_state``."""
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Each row over its norm; a zero row stays zero (it is like nothing)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view of a model's own array that callers cannot write through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view

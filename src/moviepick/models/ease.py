@@ -23,6 +23,13 @@ matrices while it is computed, so catalogues over ``max_items`` rated movies are
 ``np.linalg.inv`` releases the GIL (scipy's faster Cholesky inverse does not), so a fit in a
 worker thread leaves the UI responsive.
 
+The reasons for picks are exact at any size (a pick's score is a sum over the person's movies,
+:meth:`EASE._contributions`). The model has no item vectors: the rows of ``B`` place movies
+well (on ml-latest-small Toy Story's nearest are Shrek and Toy Story 2, against Independence
+Day and Jurassic Park by co-occurrence), but they are as large as ``B`` (n x n float32, 380 MB
+on ml-latest-small), and a caller ranking neighbours normalises every row each time, so
+similarity falls back on co-occurrence.
+
 ``reg`` (lambda): the best value grows with the data, though not in proportion to any simple
 count (about 200 for half of ml-100k's users, 400 for all of them, 800 for all users with half
 their ratings; Steck reports 500 on ML-20M). With ``reg=None`` (the default) it is chosen on
@@ -152,6 +159,15 @@ class EASE(Recommender):
         self.position[self.active] = np.arange(len(self.active))
 
     def score_query(self, query: Query) -> np.ndarray:
+        rows, values = self._query_weights(query)
+        scores = np.zeros(self.n_items, dtype=np.float32)
+        scores[self.active] = values @ self.item_weights[rows]
+        return scores
+
+    def _query_weights(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of ``B`` a person's movies select and their entries of ``x``: the scaled
+        stars (or 1), a movie of the sequence without stars at the mean rating; movies outside
+        the catalogue or without training interactions select nothing."""
         stars = {**dict.fromkeys(query.sequence, self.mean_rating), **query.ratings}
         items = np.fromiter(stars, dtype=np.int64, count=len(stars))
         if self.params.weights == "binary":
@@ -161,9 +177,21 @@ class EASE(Recommender):
             values *= np.float32(self.star_scale)
         known = (items >= 0) & (items < self.n_items)
         rows = self.position[items[known]]
-        scores = np.zeros(self.n_items, dtype=np.float32)
-        scores[self.active] = values[known][rows >= 0] @ self.item_weights[rows[rows >= 0]]
-        return scores
+        return rows[rows >= 0], values[known][rows >= 0]
+
+    def _contributions(self, query: Query, inputs: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Exact at any size: the score ``x @ B`` is linear in ``x``, so input ``j`` gives item
+        ``i`` exactly ``x_j * B[j, i]``, and removing ``j`` takes away just that."""
+        rows, values = self._query_weights(query)
+        weight_of = dict(zip(rows.tolist(), values.tolist(), strict=True))
+        input_rows = self.position[inputs]
+        item_rows = self.position[items]
+        x = np.array([weight_of.get(row, 0.0) for row in input_rows.tolist()], dtype=np.float64)
+        drops = np.zeros((len(inputs), len(items)))
+        active_inputs, active_items = input_rows >= 0, item_rows >= 0
+        block = self.item_weights[np.ix_(input_rows[active_inputs], item_rows[active_items])]
+        drops[np.ix_(active_inputs, active_items)] = x[active_inputs, None] * block
+        return drops
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """``x @ B`` for each user's rows of ``train``, in one product: equal to ``score_query``."""

@@ -19,12 +19,15 @@ That objective is concave, so a few Newton steps (:data:`NEWTON_STEPS`) solve it
 sampling and the same for a batch as for one person. Scores are the logits; only numpy is needed
 once the model is fitted.
 
-:meth:`GenreEmbedding.project_embeddings` maps the movie vectors to 2-D for the embedding map.
+:meth:`GenreEmbedding.project_embeddings` maps the movie vectors to 2-D for the embedding map;
+:meth:`GenreEmbedding.item_vectors` gives them as they are. A pick's reason is exact
+leave-one-out up to :attr:`GenreEmbedding.explain_exact_up_to` inputs and a similarity estimate
+above, every watched movie counting alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -34,7 +37,7 @@ import scipy.sparse as sp
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query, check_same_catalogue
+from moviepick.models.base import Query, check_same_catalogue, query_inputs, read_only
 from moviepick.models.hyperparams import Count, NonNegativeInt, Positive
 from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
 from moviepick.training.events import Progress
@@ -74,7 +77,7 @@ class GenreEmbedding(TorchRecommender):
         super().__init__(**params)
         self.item_genres: np.ndarray | None = None  # (n_items, n_genres) bool, from prepare()
         self.genre_vectors = np.empty((0, 0), dtype=np.float32)
-        self.item_vectors = np.empty((0, 0), dtype=np.float32)
+        self.movie_vectors = np.empty((0, 0), dtype=np.float32)
         self.item_bias = np.empty(0, dtype=np.float32)
         self.user_vectors = np.empty((0, 0), dtype=np.float32)  # learned, [vector | bias]
         self.prior = np.empty(0, dtype=np.float32)  # the mean training user's [vector | bias]
@@ -159,20 +162,32 @@ class GenreEmbedding(TorchRecommender):
     def _keep(self, genre_net: GenreNet, net: PreferenceNet, train: Interactions) -> None:
         """Copy the fitted weights to numpy, which is all scoring needs."""
         self.genre_vectors = genre_net.genres.weight.detach().cpu().float().numpy()
-        self.item_vectors = net.movies.weight.detach().cpu().float().numpy()
+        self.movie_vectors = net.movies.weight.detach().cpu().float().numpy()
         self.item_bias = net.movie_bias.weight.detach().cpu().float().numpy()[:, 0]
         self.user_vectors = net.users.weight.detach().cpu().float().numpy()
         active = np.bincount(train.users, minlength=train.n_users) > 0
         self.prior = self.user_vectors[active if active.any() else slice(None)].mean(axis=0)
-        self.n_items = len(self.item_vectors)
+        self.n_items = len(self.movie_vectors)
 
     def score_query(self, query: Query) -> np.ndarray:
-        watched = np.fromiter({*query.ratings, *query.sequence}, dtype=np.int64)
-        watched = np.sort(watched[(watched >= 0) & (watched < self.n_items)])
-        matrix = sp.csr_matrix(
-            (np.ones(len(watched)), watched, [0, len(watched)]), shape=(1, self.n_items)
+        return self._scores(self._watched([query]))[0]
+
+    def _query_scores(self, queries: Sequence[Query], items: np.ndarray) -> np.ndarray:
+        """Every query folded in in one batch (each person's fold-in is their own)."""
+        return self._scores(self._watched(queries))[:, items]
+
+    def _watched(self, queries: Sequence[Query]) -> sp.csr_matrix:
+        """A row per query marking the movies it gave, rated or in its sequence."""
+        rows = [np.sort(query_inputs(query, self.n_items)) for query in queries]
+        indptr = np.concatenate([[0], np.cumsum([len(row) for row in rows])])
+        indices = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        return sp.csr_matrix(
+            (np.ones(len(indices)), indices, indptr), shape=(len(queries), self.n_items)
         )
-        return self._scores(matrix)[0]
+
+    def item_vectors(self) -> np.ndarray:
+        """The movie vectors every person's vector meets (after stage 2's fine-tuning, if any)."""
+        return read_only(self.movie_vectors)
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Training users folded in from their training movies, as ``score_query`` does."""
@@ -184,7 +199,7 @@ class GenreEmbedding(TorchRecommender):
     def _scores(self, watched: sp.csr_matrix) -> np.ndarray:
         """Logits of every movie for the people whose rows of ``watched`` mark their movies."""
         self._check_fitted()
-        features = np.hstack([self.item_vectors, np.ones((self.n_items, 1), np.float32)])
+        features = np.hstack([self.movie_vectors, np.ones((self.n_items, 1), np.float32)])
         features = features.astype(np.float64)
         per_chunk = max(1, FOLD_IN_CHUNK // max(self.n_items, features.shape[1] ** 2))
         scores = np.empty((watched.shape[0], self.n_items), dtype=np.float32)
@@ -235,7 +250,7 @@ class GenreEmbedding(TorchRecommender):
     def project_embeddings(self, method: Literal["pca", "tsne"] = "pca") -> np.ndarray:
         """Movie vectors in 2-D, ``(n_items, 2)``: by PCA, or by t-SNE with scikit-learn."""
         self._check_fitted()
-        vectors = self.item_vectors.astype(np.float64)
+        vectors = self.movie_vectors.astype(np.float64)
         if method == "pca":
             centred = vectors - vectors.mean(axis=0)
             _, _, axes = np.linalg.svd(centred, full_matrices=False)
@@ -262,7 +277,7 @@ class GenreEmbedding(TorchRecommender):
     def get_state(self) -> dict[str, np.ndarray]:
         return {
             "genre_vectors": self.genre_vectors,
-            "item_vectors": self.item_vectors,
+            "item_vectors": self.movie_vectors,
             "item_bias": self.item_bias,
             "user_vectors": self.user_vectors,
             "prior": self.prior,
@@ -270,11 +285,11 @@ class GenreEmbedding(TorchRecommender):
 
     def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
         self.genre_vectors = np.asarray(arrays["genre_vectors"], dtype=np.float32)
-        self.item_vectors = np.asarray(arrays["item_vectors"], dtype=np.float32)
+        self.movie_vectors = np.asarray(arrays["item_vectors"], dtype=np.float32)
         self.item_bias = np.asarray(arrays["item_bias"], dtype=np.float32)
         self.user_vectors = np.asarray(arrays["user_vectors"], dtype=np.float32)
         self.prior = np.asarray(arrays["prior"], dtype=np.float32)
-        self.n_items = len(self.item_vectors)
+        self.n_items = len(self.movie_vectors)
 
 
 def _weighted_grams(weights: np.ndarray, features: np.ndarray) -> np.ndarray:

@@ -14,15 +14,19 @@ with the network frozen, regularised towards the mean training user with per-coo
 precisions estimated from the training users (:func:`moviepick.models._neumf_net.fold_in`,
 :meth:`NeuMF._user_prior`). ``score_users`` folds training users in from their training
 ratings the same way, so it ranks exactly like ``recommend``; ``predict`` uses the learned vectors
-of training users. A query's watch sequence without ratings says nothing about stars, so it is
-only excluded from the recommendations.
+of training users. A query's watch sequence is read only when it has no ratings: each movie then
+counts as rated at the top of the scale (:func:`moviepick.models.base.rated_or_watched`).
+
+A pick's reason is exact leave-one-out up to :attr:`NeuMF.explain_exact_up_to` inputs (all
+folded in as one batch) and a similarity estimate above; the item vectors are the movies as the
+towers see them (:meth:`NeuMF.item_vectors`).
 
 Torch is imported only inside methods.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -31,7 +35,7 @@ import numpy as np
 
 from moviepick.data.interactions import Interactions
 from moviepick.errors import ModelError
-from moviepick.models.base import Query
+from moviepick.models.base import Query, liked_strengths, rated_or_watched
 from moviepick.models.hyperparams import Count, NonNegativeInt, Positive, Share
 from moviepick.models.torch_model import TorchParams, TorchRecommender, Training
 
@@ -166,15 +170,65 @@ class NeuMF(TorchRecommender):
     def score_query(self, query: Query) -> np.ndarray:
         from moviepick.training.threads import torch_threads
 
-        items = np.fromiter(query.ratings, dtype=np.int64, count=len(query.ratings))
-        stars = np.fromiter(query.ratings.values(), dtype=np.float32, count=len(query.ratings))
-        known = (items >= 0) & (items < self.n_items)
-        order = np.argsort(items[known], kind="stable")
-        owners = np.zeros(len(order), dtype=np.int64)
+        owners, items, stars = self._queries_ratings([query])
         # One person's ops are small: on a busy 2-core machine two threads made recommend 30
         # times slower (570 ms against 18 ms median on 3,706 movies).
         with torch_threads(1):
-            return self._fold_in_scores(owners, items[known][order], stars[known][order], 1)[0]
+            return self._fold_in_scores(owners, items, stars, 1)[0]
+
+    def _queries_ratings(
+        self, queries: Sequence[Query]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(owners, items, stars)``: the ratings each query is folded in from (a query without
+        ratings: its sequence at the top of the scale), ``owners[k]`` its position."""
+        rated = [rated_or_watched(query, self.n_items, self.rating_range[1]) for query in queries]
+        counts = [len(items) for items, _ in rated]
+        owners = np.repeat(np.arange(len(queries)), counts)
+        items = np.concatenate([items for items, _ in rated]).astype(np.int64)
+        stars = np.concatenate([stars for _, stars in rated]).astype(np.float32)
+        return owners, items, stars
+
+    def _query_scores(self, queries: Sequence[Query], items: np.ndarray) -> np.ndarray:
+        """Every query folded in in one batch, scored at ``items`` only."""
+        import torch
+
+        from moviepick.models._neumf_net import fold_in
+        from moviepick.training.threads import torch_threads
+
+        net, (mean, precision) = self._fitted()
+        owners, rated, stars = self._queries_ratings(queries)
+        with torch_threads(1):
+            vectors = fold_in(
+                net,
+                mean,
+                precision,
+                torch.from_numpy(owners),
+                torch.from_numpy(rated),
+                torch.from_numpy(stars),
+                len(queries),
+            )
+            picks = torch.from_numpy(np.tile(np.asarray(items, dtype=np.int64), len(queries)))
+            people = vectors.repeat_interleave(len(items), dim=0)
+            with torch.no_grad():
+                scores = net.score_pairs(people, net.items.weight[picks])
+        return scores.numpy().reshape(len(queries), len(items))
+
+    def _input_strengths(self, query: Query, inputs: np.ndarray) -> np.ndarray:
+        return liked_strengths(query, inputs, self.n_items, self.rating_range)
+
+    def item_vectors(self) -> np.ndarray:
+        """Each movie as the towers see it: its GMF vector times the head's weights (what every
+        person's GMF vector meets) and, for ``neumf``, its MLP vector through the tower's first
+        layer; each part scaled to unit length, so the towers count alike."""
+        net = self._network()
+        dim = net.dim
+        items = net.items.weight.detach().double()
+        parts = [items[:, :dim] * net.head.weight[0, :dim].double()]
+        if net.with_mlp:
+            first = net.tower[0].weight[:, dim:].double()
+            parts.append(items[:, dim : 2 * dim] @ first.T)
+        unit = [part / part.norm(dim=1, keepdim=True).clamp_min(1e-12) for part in parts]
+        return np.hstack([part.numpy() for part in unit]).astype(np.float32)
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Training users folded in from their training ratings, as ``score_query`` does."""

@@ -6,6 +6,9 @@ served the best-ranked movies they have not seen. Predicted stars are the Bayesi
 both cases, which makes it the RMSE baseline; an item without training ratings gets the global
 mean. The ranking protocols rank by count (:attr:`Popularity.ranking_params`): what most people
 rated is what a person most likely rates next, so it is the baseline to beat there.
+
+Nothing of a person changes their picks, so no movie of theirs is a reason for one
+(``explains`` is False) and the model holds no movies alike (no item vectors).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Popularity(Recommender):
     description = "Most popular movies by Bayesian-average rating or by number of ratings"
     predicts_ratings = True
     ranking_params = {"by": "count"}
+    explains = False
 
     @dataclass
     class Params:

@@ -32,12 +32,17 @@ epoch's weights. With ``refit`` (the default) a fresh network is then trained on
 (SASRec on ml-100k, before ``exclude_watched``: test HR@10 about 0.19 without the refit, 0.20
 with it).
 
+A pick's reason is the movie whose removal from the sequence lowers its score most, exact at
+any length (only the most recent ``window`` or ``max_len`` movies can matter); the item vectors
+are the input embedding table. Both models read the order: seq-mean only through which movies
+are the last ``window``, SASRec through every position.
+
 Torch is imported only inside methods (the modules are in :mod:`._sequential_nets`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -162,36 +167,68 @@ class _SequentialRecommender(TorchRecommender):
         return net, result.best_epoch
 
     def score_query(self, query: Query) -> np.ndarray:
-        items = query_sequence(query, self.n_items)
-        single = UserSequences(items, np.array([0, len(items)], dtype=np.int64))
-        return self._scores(single, np.zeros(1, dtype=np.int64))[0]
+        return self._query_scores([query], np.arange(self.n_items))[0]
+
+    def _query_scores(self, queries: Sequence[Query], items: np.ndarray) -> np.ndarray:
+        """The queries' sequences as one batch of users, scored as ``score_users`` scores them."""
+        parts = [query_sequence(query, self.n_items) for query in queries]
+        lengths = np.array([len(part) for part in parts], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        everyone = UserSequences(flat.astype(np.int64), starts)
+        return self._scores(everyone, np.arange(len(queries)))[:, items]
+
+    def _contributions(self, query: Query, inputs: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Exact at any length: the model reads only the last :meth:`_read_length` movies of the
+        sequence, and removing a movie seen only before them leaves those as they are (the
+        shortened sequence still holds all of them), so only the movies in that window are
+        removed and scored again; every other input contributes exactly 0."""
+        recent = query_sequence(query, self.n_items)[-self._read_length() :]
+        in_window = np.isin(inputs, recent)
+        drops = np.zeros((len(inputs), len(items)))
+        if in_window.any():
+            drops[in_window] = self._leave_one_out(query, inputs[in_window], items)
+        return drops
+
+    def _read_length(self) -> int:
+        """How many of the most recent movies a prediction reads."""
+        raise NotImplementedError
+
+    def item_vectors(self) -> np.ndarray:
+        """The movies' rows of the input embedding table (no padding or begin token)."""
+        return self._embedding_table()[: self.n_items].detach().float().numpy().copy()
+
+    def _embedding_table(self) -> torch.Tensor:
+        """The network's input embedding weights, a row per token."""
+        raise NotImplementedError
 
     def score_users(self, users: np.ndarray, train: Interactions) -> np.ndarray:
         """Training users scored from their time-ordered ``train`` items, as ``score_query``."""
         return self._scores(UserSequences.from_interactions(train), np.asarray(users))
 
+    def _fitted_net(self) -> nn.Module:
+        if self._net is None:
+            raise ModelError(f"{self.name} is not fitted yet")
+        return self._net
+
     def _scores(self, sequences: UserSequences, users: np.ndarray) -> np.ndarray:
         import torch
 
-        if self._net is None:
-            raise ModelError(f"{self.name} is not fitted yet")
+        net = self._fitted_net()
         users = users.astype(np.int64)
         scores = np.empty((len(users), self.n_items), dtype=np.float32)
         cpu = torch.device("cpu")
         with torch.no_grad():
             for start in range(0, len(users), SCORE_BATCH):
                 batch = users[start : start + SCORE_BATCH]
-                scores[start : start + len(batch)] = self._batch_scores(
-                    self._net, sequences, batch, cpu
-                )
+                scores[start : start + len(batch)] = self._batch_scores(net, sequences, batch, cpu)
         return scores
 
     def get_state(self) -> dict[str, np.ndarray]:
         from moviepick.training.state import module_arrays
 
-        if self._net is None:
-            raise ModelError(f"{self.name} is not fitted yet")
-        return {**module_arrays(self._net, prefix="net."), "n_items": np.array(self.n_items)}
+        net = self._fitted_net()
+        return {**module_arrays(net, prefix="net."), "n_items": np.array(self.n_items)}
 
     def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
         from moviepick.training.state import load_module_arrays
@@ -219,6 +256,7 @@ class _SequentialRecommender(TorchRecommender):
 
 class SeqMean(_SequentialRecommender):
     name = "seq-mean"
+    reads_order = True  # which movies are the last window; within it, the order is not read
     description = "Mean embedding of the last movies watched, a linear layer over the catalogue"
 
     @dataclass
@@ -230,6 +268,12 @@ class SeqMean(_SequentialRecommender):
         lr: Positive = 1e-3
         batch_size: Count = 256
         patience: NonNegativeInt = 5
+
+    def _read_length(self) -> int:
+        return self.params.window
+
+    def _embedding_table(self) -> torch.Tensor:
+        return self._fitted_net().embedding.weight
 
     def _new_net(self, n_items: int) -> nn.Module:
         from moviepick.models._sequential_nets import MeanOfLast
@@ -262,6 +306,7 @@ class SeqMean(_SequentialRecommender):
 
 class SASRec(_SequentialRecommender):
     name = "sasrec"
+    reads_order = True
     description = "Self-attentive sequential recommendation: a causal transformer (Kang 2018)"
 
     @dataclass
@@ -293,6 +338,12 @@ class SASRec(_SequentialRecommender):
         return self.params.loss == "sampled" or (
             self.params.loss == "auto" and n_items > self.params.sampled_above
         )
+
+    def _read_length(self) -> int:
+        return self.params.max_len
+
+    def _embedding_table(self) -> torch.Tensor:
+        return self._fitted_net().items.weight
 
     def _new_net(self, n_items: int) -> nn.Module:
         from moviepick.models._sequential_nets import SASRecNet
