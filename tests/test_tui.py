@@ -18,7 +18,6 @@ from tui_support import (
     SCI_FI,
     install_model,
     my_ratings,
-    picker_screen,
     settle,
     table,
     tiny_app,
@@ -30,7 +29,7 @@ from moviepick import paths
 from moviepick.tui.messages import TrainProgress
 from moviepick.tui.screens.help import HelpScreen
 from moviepick.tui.screens.no_dataset import NoDatasetScreen
-from moviepick.tui.screens.picker import PickerScreen
+from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.widgets.movie_table import MovieTable
 
 SIZE = (120, 35)
@@ -59,7 +58,8 @@ async def test_first_start_trains_the_model_with_progress_and_saves_it(tmp_path:
         assert seen
         assert seen[-1].event.step == seen[-1].event.total
         assert (paths.models_dir() / "als-ml-tiny" / "config.json").is_file()
-        assert "als-ml-tiny" in picker_screen(pilot).sub_title
+        assert "als-ml-tiny" in pilot.app.screen.sub_title
+        await pilot.press("alt+4")
         assert len(titles(pilot, "picks")) == 16
 
 
@@ -75,12 +75,13 @@ async def test_typing_a_query_shows_matching_movies(data: Path):
 async def test_digits_rate_and_shift_digits_give_half_stars(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press(*"matrx", "down", "5")
+        await pilot.press("alt+1", *"matrx", "down", "5")
         assert my_ratings(pilot) == {"The Matrix": 5.0}
         await pilot.press("dollar_sign")
         assert my_ratings(pilot) == {"The Matrix": 3.5}
         results = table(pilot, "results")
         assert results.get_cell("0", "yours").plain == "★★★½"
+        await pilot.press("alt+3")
         assert titles(pilot, "mine") == ["The Matrix"]
 
 
@@ -100,7 +101,7 @@ async def test_zero_and_delete_remove_a_rating_also_from_my_ratings(data: Path):
         await settle(pilot)
         await pilot.press(*"alien", "down", "4", "0")
         assert my_ratings(pilot) == {}
-        await pilot.press("4", "m")
+        await pilot.press("4", "alt+3")
         assert table(pilot, "mine").has_focus
         await pilot.press("delete")
         assert my_ratings(pilot) == {}
@@ -117,7 +118,7 @@ async def test_ratings_of_movies_outside_the_dataset_are_named_in_my_ratings(dat
         profile.set_rating(999_002, "Untitled", None, 3.0)
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press(*"alien", "down", "4")
+        await pilot.press(*"alien", "down", "4", "alt+3")
         note = pilot.app.screen.query_one("#unmatched", Label)
         assert note.display
         assert str(note.render()) == "Kept in your profile, not in ml-tiny: Untitled, Zardoz (1974)"
@@ -132,11 +133,14 @@ async def test_ratings_of_movies_outside_the_dataset_are_named_in_my_ratings(dat
 async def test_recommendations_follow_the_ratings(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("alt+4")
         before = titles(pilot, "picks")
         assert len(before) == 16
+        await pilot.press("alt+1")
         for query, key in [("matrx", "5"), ("alien", "5"), ("blade", "5"), ("titanic", "1")]:
             await pilot.press("slash", "ctrl+a", "ctrl+k", *query, "down", key)
         await settle(pilot)
+        await pilot.press("alt+4")
         after = titles(pilot, "picks")
         assert after != before
         assert not {"The Matrix", "Alien", "Blade Runner", "Titanic"} & set(after)
@@ -152,8 +156,10 @@ async def test_ratings_and_recommendations_survive_a_restart(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert my_ratings(pilot) == {"Casablanca": 2.5}
+        await pilot.press("alt+3")
         assert titles(pilot, "mine") == ["Casablanca"]
         assert pilot.app.active_model.info == trained
+        await pilot.press("alt+4")
         assert "Casablanca" not in titles(pilot, "picks")
         assert len(titles(pilot, "picks")) == 15
 
@@ -161,7 +167,7 @@ async def test_ratings_and_recommendations_survive_a_restart(data: Path):
 async def test_escape_leaves_the_search_box_and_slash_returns(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        search = picker_screen(pilot).query_one("#search", Input)
+        search = pilot.app.screen.query_one("#search", Input)
         assert search.has_focus
         await pilot.press("escape")
         assert table(pilot, "results").has_focus
@@ -182,19 +188,19 @@ async def test_keys_in_a_burst_follow_the_focus(data: Path):
         await settle(pilot)
         await pilot.press(*"matrx")
         # Keys queued together, as when typed during a lag: each acts where the one before
-        # moved the focus ("5" rates The Matrix in the results, "0" removes it in My ratings,
+        # moved the focus ("5" rates The Matrix in the results, "0" removes it in Ratings,
         # "q" after "/" is typed, and replaces the selected query).
         bursts = [
             [("down", None), ("5", "5")],
-            [("m", "m"), ("0", "0")],
-            [("slash", "/"), ("q", "q"), ("u", "u")],
+            [("alt+3", None), ("0", "0")],
+            [("alt+1", None), ("slash", "/"), ("q", "q"), ("u", "u")],
         ]
         for burst in bursts:
             for key, character in burst:
                 pilot.app.post_message(events.Key(key, character))
             await pilot.pause()
         assert [(m.table.id, m.stars) for m in rated] == [("results", 5.0), ("mine", None)]
-        assert picker_screen(pilot).query_one("#search", Input).value == "qu"
+        assert pilot.app.screen.query_one("#search", Input).value == "qu"
         assert pilot.app.return_code is None
 
 
@@ -214,6 +220,7 @@ async def test_a_rating_in_a_burst_rates_a_result_of_the_whole_query(data: Path)
 
 async def test_help_opens_and_closes(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("f1")
         assert isinstance(pilot.app.screen, HelpScreen)
         await pilot.press("escape")
@@ -228,7 +235,7 @@ async def test_q_types_in_the_search_box_and_quits_elsewhere(data: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(*"quiz", "question_mark")
-        assert picker_screen(pilot).query_one("#search", Input).value == "quiz?"
+        assert pilot.app.screen.query_one("#search", Input).value == "quiz?"
         assert app.return_code is None
         await pilot.press("escape", "q")
         assert app.return_code == 0
@@ -276,9 +283,10 @@ async def test_download_from_the_no_dataset_screen_opens_the_app(grouplens: None
         await settle(pilot)
         await pilot.click("#download")
         await settle(pilot)
-        assert isinstance(app.screen, PickerScreen)
+        assert isinstance(app.screen, DiscoverScreen)
         await pilot.press(*"matrx")
         assert titles(pilot, "results")[0] == "The Matrix"
+        await pilot.press("alt+4")
         assert len(titles(pilot, "picks")) == 16
 
 
@@ -297,7 +305,7 @@ async def test_a_failed_download_can_be_tried_again(monkeypatch: pytest.MonkeyPa
 async def test_rating_a_pick_keeps_the_cursor_on_its_row(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("escape", "r", "down")
+        await pilot.press("alt+4", "down")
         rated = titles(pilot, "picks")[1]
         await pilot.press("4")
         await settle(pilot)
@@ -336,9 +344,10 @@ async def test_a_failed_model_says_so_in_the_picks(tmp_path: Path, monkeypatch: 
     app = tiny_app(data)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        hint = picker_screen(pilot).query_one("#picks-hint")
+        await pilot.press("alt+4")
+        hint = pilot.app.screen.query_one("#model-summary")
         assert str(hint.render()) == "No model, so no picks."
         titles_of = {n.title for n in app._notifications if n.message == "als cannot fit this"}
         assert titles_of == {"No model, so no picks"}
-        await pilot.press(*"matrx", "down", "5")
+        await pilot.press("alt+1", *"matrx", "down", "5")
         assert my_ratings(pilot) == {"The Matrix": 5.0}

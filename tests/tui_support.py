@@ -67,11 +67,12 @@ def write_tiny_movielens(folder: Path, seed: int = 0, half_stars: bool = True) -
     return folder
 
 
-def train_tiny_model(folder: Path, models: Path) -> Path:
-    """Train the app's default model on ``folder`` into ``models``; returns its directory."""
+def train_tiny_model(folder: Path, models: Path, model: str = "als") -> Path:
+    """Train ``model`` (the app's default: als) on ``folder`` into ``models``; returns its
+    directory."""
     dataset = load_dataset(folder, use_cache=False)
-    _, info = train_and_save(dataset, "als", store=ModelStore(models))
-    assert info.name == default_model_name("als", dataset)
+    _, info = train_and_save(dataset, model, store=ModelStore(models))
+    assert info.name == default_model_name(model, dataset)
     return info.path
 
 

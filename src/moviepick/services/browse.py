@@ -42,10 +42,13 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     start, dash, end = text.partition("-")
     if not dash:
         end = start
-    years = tuple(int(part) if part.strip() else None for part in (start, end))
-    if any(year is not None and not 1800 <= year <= 2200 for year in years):
-        raise ValueError(f"not a year range: {text!r} (try 1990-1999, 1990- or -1980)")
-    low, high = years
+    problem = f"not a year range: {text!r} (try 1990-1999, 1990- or -1980)"
+    try:
+        low, high = (int(part) if part.strip() else None for part in (start, end))
+    except ValueError:
+        raise ValueError(problem) from None
+    if any(year is not None and not 1800 <= year <= 2200 for year in (low, high)):
+        raise ValueError(problem)
     if low is not None and high is not None and low > high:
         low, high = high, low
     return low, high

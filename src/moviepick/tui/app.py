@@ -185,9 +185,10 @@ class MoviepickApp(App[None]):
             return self.library is not None
         return True
 
-    def action_go(self, mode: str) -> None:
+    async def action_go(self, mode: str) -> None:
+        """To the screen of ``mode``; awaited, so a key right after lands on that screen."""
         if self.current_mode != mode:
-            self.switch_mode(mode)
+            await self.switch_mode(mode)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -424,6 +425,15 @@ class MoviepickApp(App[None]):
         self.model_failed = False
         self.active_model = ActiveModel(message.model, message.info)
         self._refresh_picks()
+        self._remember_choice(message.info)
+
+    def _remember_choice(self, info: ModelInfo) -> None:
+        from moviepick.services.model_choice import remember_model
+
+        try:
+            remember_model(info.dataset, info.name)
+        except OSError as error:
+            self.notify(f"cannot keep the choice of model: {error}", severity="warning")
 
     def on_recommendations_ready(self, message: RecommendationsReady) -> None:
         if self.active_model is not None and message.model == self.active_model.name:

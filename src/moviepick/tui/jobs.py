@@ -78,8 +78,11 @@ def _load_or_train(
 def prepare_model(
     post: Post, should_stop: StopCheck, dataset: Dataset, name: str | None, default: str
 ) -> None:
-    """The saved model ``name`` (None: the newest for the dataset), else train it (or
-    ``default``) and save it."""
+    """The saved model ``name`` (None: the one chosen last, else the default's, else the
+    newest for the dataset), else train it (or ``default``) and save it."""
+    from moviepick.services.model_choice import model_to_use
+
+    name = name or model_to_use(dataset.name, default)
     post(ModelReady(*_load_or_train(post, should_stop, dataset, name, default)))
 
 

@@ -40,6 +40,7 @@ SORT_CHOICES = [
 
 class DiscoverScreen(AppScreen):
     MODE = "discover"
+    AUTO_FOCUS = "#search"
 
     # Every binding that moves the focus is a priority binding: the app runs it as it reads
     # the key, before it routes the next one. Keys come in bursts when the event loop lags
@@ -86,7 +87,6 @@ class DiscoverScreen(AppScreen):
     def on_mount(self) -> None:
         super().on_mount()
         search = self.query_one("#search", Input)
-        search.focus()
         # A watcher, not Input.Changed: it runs as the box handles each key, so the results
         # are current once the box has handled its keys (see action_leave_search).
         self.watch(search, "value", self._show_results, init=False)
@@ -153,9 +153,8 @@ class DiscoverScreen(AppScreen):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        in_search = self.focused is self.query_one("#search", Input)
         if action == "leave_search":
-            return in_search
+            return self.focused is not None and self.focused.id == "search"
         if action == "focus_search":
             return not isinstance(self.focused, Input)
         return True

@@ -44,6 +44,7 @@ def histogram_text(counts: dict[float, int]) -> Text:
 
 class MovieScreen(ModalScreen[None]):
     app: MoviepickApp
+    AUTO_FOCUS = "#similar"
 
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close", id="close-movie", tooltip="Back where you were"),
@@ -64,7 +65,6 @@ class MovieScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "ratings", self._show, init=True)
-        self.query_one("#similar", MovieTable).focus()
 
     def _show(self, _: object = None) -> None:
         library = self.app.library

@@ -70,6 +70,7 @@ def _toggle_bindings() -> list[Binding]:
 
 class PicksScreen(AppScreen):
     MODE = "picks"
+    AUTO_FOCUS = "#picks"
 
     BINDINGS = [
         Binding(
@@ -108,7 +109,6 @@ class PicksScreen(AppScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#compare-pane").display = False
-        self.query_one("#picks", MovieTable).focus()
         self.watch(self.app, "library", self._show_library)
         self.watch(self.app, "saved_models", self._show_models)
         self.watch(self.app, "active_model", self._show_active)

@@ -43,6 +43,7 @@ SORT_LABELS = {
 
 class RatingsScreen(AppScreen):
     MODE = "ratings"
+    AUTO_FOCUS = "#mine"
 
     BINDINGS = [
         Binding(
@@ -66,7 +67,6 @@ class RatingsScreen(AppScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#mine", MovieTable).focus()
         self.watch(self.app, "ratings", self._show_ratings)
         self.watch(self.app, "active_model", self._show_ratings, init=False)
 
@@ -119,8 +119,7 @@ class RatingsScreen(AppScreen):
         note = self.query_one("#unmatched", Label)
         note.display = bool(elsewhere)
         names = ", ".join(
-            f"{entry.title} ({entry.year}) ★{entry.stars:g}" if entry.year else entry.title
-            for entry in elsewhere
+            f"{entry.title} ({entry.year})" if entry.year else entry.title for entry in elsewhere
         )
         note.update(f"Kept in your profile, not in {library.dataset.name}: {names}")
 

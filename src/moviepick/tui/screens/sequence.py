@@ -50,6 +50,7 @@ def next_model_choices(saved: tuple[ModelInfo, ...], model_types: list[str]) -> 
 
 class SequenceScreen(AppScreen):
     MODE = "sequence"
+    AUTO_FOCUS = "#sequence"
 
     BINDINGS = [
         Binding(
@@ -102,7 +103,6 @@ class SequenceScreen(AppScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#sequence", MovieTable).focus()
         self.watch(self.app, "sequence", self._show_sequence)
         self.watch(self.app, "ratings", self._show_stars, init=False)
         self.watch(self.app, "saved_models", self._show_models)

@@ -21,8 +21,8 @@ class ModeTabs(Tabs):
         super().__init__(*tabs, active=f"tab-{mode}")
         self.mode = mode
 
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+    async def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
         chosen = (event.tab.id or "").removeprefix("tab-")
         if chosen and chosen != self.mode:
-            self.app.run_action(f"go('{chosen}')")
+            await self.app.run_action(f"go('{chosen}')")
