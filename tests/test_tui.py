@@ -27,9 +27,9 @@ from tui_support import (
 
 from moviepick import paths
 from moviepick.tui.messages import TrainProgress
+from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.screens.help import HelpScreen
 from moviepick.tui.screens.no_dataset import NoDatasetScreen
-from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.widgets.movie_table import MovieTable
 
 SIZE = (120, 35)

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from textual.command import CommandPalette
 from textual.widgets import Input, Label, Select
-from tui_support import install_model, settle, table, tiny_app, titles, train_tiny_model
+from tui_support import install_model, settle, table, titles, train_tiny_model
 
 from moviepick.config import Config
 from moviepick.tui.app import MoviepickApp
