@@ -1,51 +1,40 @@
-"""Which saved model picks for the person on each dataset, kept between runs of the app.
-
-``<data dir>/model-choice.json`` maps a dataset name to the saved model last chosen on it. An
-unreadable file counts as no choice: it only saves the person a step, never their data.
-"""
+"""Which models a person may name for a dataset: a saved model, or a model type that is trained
+when none is saved. The CLI's ``--model`` and the app offer the same choices."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from dataclasses import dataclass
 
-from moviepick import atomic, paths
+from moviepick.data.dataset import Dataset
 from moviepick.errors import ModelError
-from moviepick.store import CONFIG_FILE, ModelStore
+from moviepick.models.registry import model_names
+from moviepick.store import ModelStore
 
 
-def _path() -> Path:
-    return paths.data_dir() / "model-choice.json"
+@dataclass(frozen=True)
+class ModelChoices:
+    saved: list[str]  # saved models trained on this dataset, newest first
+    types: list[str]  # the registry's model types
 
 
-def _choices() -> dict[str, str]:
-    try:
-        content = json.loads(_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(content, dict):
-        return {}
-    return {key: value for key, value in content.items() if isinstance(value, str)}
+def model_choices(dataset: Dataset, store: ModelStore | None = None) -> ModelChoices:
+    infos = (store or ModelStore()).list()
+    mine = [info for info in infos if info.fingerprint == dataset.fingerprint]
+    saved = [info.name for info in sorted(mine, key=lambda info: info.created, reverse=True)]
+    return ModelChoices(saved, model_names())
 
 
-def remember_model(dataset_name: str, model_name: str) -> None:
-    """Keep ``model_name`` as the choice for ``dataset_name`` (an OSError if it cannot)."""
-    choices = _choices()
-    if choices.get(dataset_name) == model_name:
-        return
-    choices[dataset_name] = model_name
-    atomic.write_text(_path(), json.dumps(choices, indent=2, sort_keys=True))
+def check_model_choice(name: str, dataset: Dataset, store: ModelStore | None = None) -> None:
+    """A ModelError naming the choices unless ``name`` is a saved model or a model type.
 
-
-def model_to_use(dataset_name: str, default: str, store: ModelStore | None = None) -> str | None:
-    """The saved model the app starts with: the one chosen last on this dataset, else the
-    default model type's saved model; None when neither is saved (the newest one is used, or
-    the default is trained)."""
+    A saved model trained on other data passes here: loading it says what is wrong with it.
+    """
     store = store or ModelStore()
-    for name in (_choices().get(dataset_name), f"{default}-{dataset_name}"):
-        try:
-            if name and (store.path(name) / CONFIG_FILE).exists():
-                return name
-        except ModelError:  # a name no saved model can have
-            continue
-    return None
+    if name in model_names() or store.find(name, dataset.fingerprint, dataset.name):
+        return
+    choices = model_choices(dataset, store)
+    saved = ", ".join(choices.saved) or f"none saved for {dataset.name} yet"
+    raise ModelError(
+        f"unknown model {name!r}: name a saved model ({saved}) "
+        f"or a model type ({', '.join(choices.types)})"
+    )

@@ -10,21 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from moviepick.data.dataset import Dataset
-from moviepick.models.base import Query, Recommender, top_n
+from moviepick.models.base import Contribution, Query, Recommender, top_n
 from moviepick.profile import MarkedMovie, Profile, ProfileRating, SequenceEntry
 from moviepick.services import reasons
 from moviepick.services.diversity import mmr_order
 from moviepick.services.matching import ProfileEntry, TitleIndex, match_entries, profile_query
 from moviepick.services.movies import find_movie
 from moviepick.services.similar import similarity_rows
-
-if TYPE_CHECKING:
-    from moviepick.models.base import Contribution
 
 # Profile.set_watchlisted or Profile.set_not_interested: (movie_id, title, year, on)
 _SetMark = Callable[[int, str, int | None, bool], None]
@@ -217,7 +213,7 @@ class Picker:
         """``model``'s ``n`` best picks for the profile as it is now, each with its reason
         (an empty one with ``explain=False``, which skips the model's explanation)."""
         matched = self._matched()
-        return self._picks(model, matched.query, matched, n, filters, explain, after=False)
+        return self._picks(model, matched.query, matched, n, filters, explain=explain)
 
     def what_next(
         self, model: Recommender, n: int = 20, filters: PickFilters = PickFilters()
@@ -227,14 +223,14 @@ class Picker:
         With no watch sequence in this dataset, the picks of :meth:`recommend`."""
         matched = self._matched()
         if not matched.watched:
-            return self._picks(model, matched.query, matched, n, filters, True, after=False)
+            return self._picks(model, matched.query, matched, n, filters)
         watched = set(matched.watched)
         query = Query(
             ratings={item: stars for item, stars in matched.rated.items() if item in watched},
             sequence=matched.watched,
             exclude=matched.query.exclude,
         )
-        return self._picks(model, query, matched, n, filters, True, after=True)
+        return self._picks(model, query, matched, n, filters, after=True)
 
     def compare(
         self,
@@ -246,8 +242,7 @@ class Picker:
         """Two models' picks for the same profile and filters."""
         matched = self._matched()
         left, right = (
-            self._picks(model, matched.query, matched, n, filters, True, after=False)
-            for model in (model_a, model_b)
+            self._picks(model, matched.query, matched, n, filters) for model in (model_a, model_b)
         )
         shared = frozenset(pick.item for pick in left) & frozenset(pick.item for pick in right)
         return Comparison(left, right, shared)
@@ -267,9 +262,9 @@ class Picker:
         matched: _Matched,
         n: int,
         filters: PickFilters,
-        explain: bool,
         *,
-        after: bool,
+        explain: bool = True,
+        after: bool = False,
     ) -> list[Pick]:
         """Score, filter, rank (diversely where asked) and explain. ``after``: the picks
         answer "what next?" after the watch sequence."""
@@ -288,10 +283,10 @@ class Picker:
             return [Pick(int(i), float(score)) for i, score in zip(items, chosen, strict=True)]
         contributions: list[Contribution | None] = (
             model.explain(query, items.tolist())
-            if getattr(model, "explains", False) and len(items)
+            if model.explains and len(items)
             else [None] * len(items)
         )
-        follows = after and getattr(model, "reads_order", False)
+        follows = after and model.reads_order
         return [
             Pick(int(item), float(score), self._reason(int(item), contribution, matched, follows))
             for item, score, contribution in zip(items, chosen, contributions, strict=True)

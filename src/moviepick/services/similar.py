@@ -21,7 +21,7 @@ def similarity_rows(
     candidate; only these rows are computed, never the whole item–item matrix."""
     items = np.asarray(items, dtype=np.int64)
     candidates = np.asarray(candidates, dtype=np.int64)
-    vectors = _item_vectors(model)
+    vectors = model.item_vectors()
     if vectors is not None:
         unit = _unit_rows(np.asarray(vectors, dtype=np.float32))
         return unit[items] @ unit[candidates].T
@@ -39,14 +39,9 @@ def similar_movies(dataset: Dataset, model: Recommender, item: int, n: int = 10)
     """
     everything = np.arange(len(dataset.catalog))
     similarity = similarity_rows(dataset, model, np.array([item]), everything)[0]
-    if _item_vectors(model) is None:
+    if model.item_vectors() is None:
         similarity[similarity <= 0] = -np.inf
     return top_n(similarity, n, {int(item)}).items.tolist()
-
-
-def _item_vectors(model: Recommender) -> np.ndarray | None:
-    method = getattr(model, "item_vectors", None)
-    return method() if callable(method) else None
 
 
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
