@@ -428,7 +428,7 @@ class MoviepickApp(App[None]):
         self._remember_choice(message.info)
 
     def _remember_choice(self, info: ModelInfo) -> None:
-        from moviepick.services.model_choice import remember_model
+        from moviepick.services.remembered_model import remember_model
 
         try:
             remember_model(info.dataset, info.name)

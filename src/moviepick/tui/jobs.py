@@ -80,7 +80,7 @@ def prepare_model(
 ) -> None:
     """The saved model ``name`` (None: the one chosen last, else the default's, else the
     newest for the dataset), else train it (or ``default``) and save it."""
-    from moviepick.services.model_choice import model_to_use
+    from moviepick.services.remembered_model import model_to_use
 
     name = name or model_to_use(dataset.name, default)
     post(ModelReady(*_load_or_train(post, should_stop, dataset, name, default)))
