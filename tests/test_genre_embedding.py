@@ -29,15 +29,15 @@ def model() -> GenreEmbedding:
 
 
 def test_stage_one_places_each_movie_nearest_its_own_genre(model: GenreEmbedding) -> None:
-    chance = model.item_vectors @ model.genre_vectors.T
+    chance = model.item_vectors() @ model.genre_vectors.T
     np.testing.assert_array_equal(chance.argmax(axis=1), planted().catalog.genres.argmax(axis=1))
 
 
 def test_frozen_movie_vectors_come_from_the_genres_alone() -> None:
     train = planted().train
     fewer = train.select(slice(0, len(train) // 2))
-    frozen = [fitted(data, fine_tune=False).item_vectors for data in (train, fewer)]
-    tuned = [fitted(data, fine_tune=True).item_vectors for data in (train, fewer)]
+    frozen = [fitted(data, fine_tune=False).item_vectors() for data in (train, fewer)]
+    tuned = [fitted(data, fine_tune=True).item_vectors() for data in (train, fewer)]
     np.testing.assert_array_equal(frozen[0], frozen[1])
     assert not np.allclose(tuned[0], tuned[1])
     assert not np.allclose(tuned[0], frozen[0])
@@ -63,7 +63,7 @@ def test_events_number_both_stages_and_validate_only_the_second(tmp_path) -> Non
 def test_folding_in_a_training_user_scores_like_their_learned_vector(
     model: GenreEmbedding, user: int
 ) -> None:
-    features = np.hstack([model.item_vectors, np.ones((model.n_items, 1), np.float32)])
+    features = np.hstack([model.item_vectors(), np.ones((model.n_items, 1), np.float32)])
     learned = features @ model.user_vectors[user] + model.item_bias
     folded = model.score_query(training_query(planted().train, user))
     assert np.corrcoef(learned, folded)[0, 1] > 0.9

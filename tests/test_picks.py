@@ -4,7 +4,7 @@ picks, and the similarity and histogram of the movie page."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import pytest
 from planted import N_ITEMS, planted
 
 from moviepick.data.dataset import Dataset
-from moviepick.models.base import Query, Recommender
+from moviepick.models.base import Contribution, Query, Recommender
 from moviepick.models.registry import create_model
 from moviepick.profile import Profile
 from moviepick.services.movies import rating_histogram
@@ -45,20 +45,12 @@ def planted_dataset() -> Dataset:
     )
 
 
-@dataclass(frozen=True)
-class Because:
-    source: int
-    weight: float
-
-
 class Scripted(Recommender):
     """Scores every movie by a fixed vector (item 0 best by default) and explains each pick by
     the input ``because`` names for it; records the queries it was given."""
 
     name = "scripted"
     description = "test double"
-    explains = True
-    reads_order = False
 
     def __init__(
         self,
@@ -80,8 +72,8 @@ class Scripted(Recommender):
         self.queries.append(query)
         return self.scores.copy()
 
-    def explain(self, query: Query, items: Sequence[int]) -> list[Because | None]:
-        return [Because(self.because[i], 1.0) if i in self.because else None for i in items]
+    def explain(self, query: Query, items: Sequence[int]) -> list[Contribution | None]:
+        return [Contribution(self.because[i], 1.0) if i in self.because else None for i in items]
 
     def item_vectors(self) -> np.ndarray | None:
         return self.vectors

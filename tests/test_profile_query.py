@@ -1,7 +1,8 @@
 """The order a model reads the profile in: the watch sequence oldest first, else the ratings in
 the order they were made (not the newest-first order the profile lists them in).
 
-Pinned for every registered model whose scores change when only the sequence order changes.
+Pinned for every registered model that says it reads the order (``reads_order``), and those are
+checked to be exactly the ones whose scores change when only the sequence order changes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from planted import FAST_PARAMS, planted
 
 from moviepick.data.dataset import Dataset
 from moviepick.models.base import Query, Recommender, top_n
-from moviepick.models.registry import create_model, model_names
+from moviepick.models.registry import create_model, model_class, model_names
 from moviepick.profile import Profile
 from moviepick.services.picks import Picker
 
@@ -32,15 +33,14 @@ def fitted(name: str) -> Recommender:
     return model
 
 
-def reads_order(name: str) -> bool:
+def scores_change_with_order(name: str) -> bool:
     model = fitted(name)
     forward = model.score_query(Query(ratings=STARS, sequence=RATED))
     backward = model.score_query(Query(ratings=STARS, sequence=RATED[::-1]))
     return not np.allclose(forward, backward, rtol=1e-4, atol=1e-4)
 
 
-def order_readers() -> list[str]:
-    return [name for name in model_names() if reads_order(name)]
+ORDER_READERS = [name for name in model_names() if model_class(name).reads_order]
 
 
 def planted_dataset() -> Dataset:
@@ -63,8 +63,9 @@ def picker(tmp_path, monkeypatch):
         yield Picker(planted_dataset(), profile)
 
 
-def test_the_sequential_models_are_among_the_order_readers():
-    assert {"sasrec", "seq-mean"} <= set(order_readers())
+def test_the_models_that_say_they_read_the_order_are_the_ones_that_do():
+    assert {"sasrec", "seq-mean"} <= set(ORDER_READERS)
+    assert [name for name in model_names() if scores_change_with_order(name)] == ORDER_READERS
 
 
 def recorded_queries(model: Recommender, monkeypatch: pytest.MonkeyPatch) -> list[Query]:
@@ -84,7 +85,7 @@ def expected_scores(model: Recommender, query: Query, n: int) -> list[float]:
     return top_n(model.score_query(query), n, query.seen).scores.tolist()
 
 
-@pytest.mark.parametrize("name", order_readers())
+@pytest.mark.parametrize("name", ORDER_READERS)
 def test_rated_movies_reach_the_model_oldest_first(picker, monkeypatch, name):
     model = fitted(name)
     for item in RATED:
@@ -97,7 +98,7 @@ def test_rated_movies_reach_the_model_oldest_first(picker, monkeypatch, name):
     assert [pick.score for pick in picks] == pytest.approx(wanted)
 
 
-@pytest.mark.parametrize("name", order_readers())
+@pytest.mark.parametrize("name", ORDER_READERS)
 def test_the_watch_sequence_reaches_the_model_as_it_is(picker, monkeypatch, name):
     model = fitted(name)
     for item in RATED:
