@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
 from pathlib import Path
 
 import numpy as np
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from moviepick import paths
 from moviepick.config import Config
@@ -88,7 +89,9 @@ def tiny_app(data: Path | None) -> MoviepickApp:
 async def settle(pilot: Pilot) -> None:
     """Wait until no worker runs, including those started by the messages of finished ones."""
     for _ in range(50):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            with contextlib.suppress(WorkerCancelled):  # replaced by a newer job of its group
+                await worker.wait()
         await pilot.pause()
         busy = [
             w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)

@@ -108,10 +108,10 @@ class MoviepickApp(App[None]):
     }
     COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="help", tooltip="The keys of this screen"),
         Binding(
             "q", "quit", "Quit", id="quit", tooltip="Leave moviepick; everything is already saved"
         ),
-        Binding("question_mark,f1", "help", "Help", id="help", tooltip="The keys of this screen"),
         Binding(
             "ctrl+f",
             "find_movie",
@@ -160,7 +160,8 @@ class MoviepickApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
-        self._start_loading(self.data)
+        # After the first frame: the load's imports hold the GIL that painting it needs.
+        self.call_after_refresh(self._start_loading, self.data)
 
     def on_unmount(self) -> None:
         if self.library is not None:
@@ -404,8 +405,15 @@ class MoviepickApp(App[None]):
         self._read_profile()
         self.switch_mode("discover")
         self.activity = Activity("Preparing the model…")
-        self._run(
-            jobs.prepare_model, message.picker.dataset, None, self.config.model, group="model"
+        # Once Discover has painted its results: loading the model imports the core (scipy,
+        # the model's modules) in its thread, which would hold the GIL Discover needs.
+        self.call_after_refresh(
+            self._run,
+            jobs.prepare_model,
+            message.picker.dataset,
+            None,
+            self.config.model,
+            group="model",
         )
 
     def on_train_progress(self, message: TrainProgress) -> None:

@@ -48,11 +48,14 @@ TOGGLES = {  # key -> the PickFilters field it flips, and what it shows
 def model_summary(info: ModelInfo) -> str:
     """A saved model in a line: its type, when it was trained, and its best-known figures."""
     figures = [
-        f"{name} {value:.4f}" if isinstance(value, float) else f"{name} {value}"
+        f"{name} {value:.4g}" if isinstance(value, float) else f"{name} {value}"
         for name, value in info.metrics.items()
         if name != "fit seconds"
     ]
     return " · ".join([info.model, f"trained {info.created_text}", *figures[:3]])
+
+
+SHOW_HIDDEN = Binding.Group("Show", compact=True)
 
 
 def _toggle_bindings() -> list[Binding]:
@@ -61,6 +64,7 @@ def _toggle_bindings() -> list[Binding]:
             key,
             f"toggle('{field}')",
             label.capitalize(),
+            group=SHOW_HIDDEN,
             id=f"picks-show-{field.removeprefix('show_').replace('_', '-')}",
             tooltip=f"Show or hide movies that are {label} (shift+{key.lower()})",
         )
@@ -83,7 +87,7 @@ class PicksScreen(AppScreen):
         Binding(
             "d",
             "diversity",
-            "Diversity",
+            "Diverse",
             id="picks-diversity",
             tooltip="More varied picks: re-rank by how unlike the ones above each movie is",
         ),
@@ -104,6 +108,7 @@ class PicksScreen(AppScreen):
                 )
                 with Vertical(id="compare-pane"):
                     yield Select[str]([], prompt="compare with", id="compare-model")
+                    yield Label(id="compare-summary", classes="note")
                     yield MovieTable([RANK, TITLE, YEAR, MARKS, SCORE, REASON], id="compared")
 
     def on_mount(self) -> None:
@@ -171,7 +176,7 @@ class PicksScreen(AppScreen):
     def _show_picks(self, picks: tuple[Pick, ...] | None) -> None:
         if picks is None or self.app.library is None:
             return
-        shared = self.app.compared.comparison.shared if self.app.compared else frozenset()
+        shared = self.app.compared.comparison.shared if self.app.compared else None
         self._fill(self.query_one("#picks", MovieTable), list(picks), shared)
 
     def _show_comparison(self, compared: Compared | None) -> None:
@@ -186,20 +191,28 @@ class PicksScreen(AppScreen):
             with self.prevent(Select.Changed):
                 select.value = compared.model
         comparison = compared.comparison
+        self.query_one("#compare-summary", Label).update(
+            f"{SHARED} {len(comparison.shared)} of {len(comparison.left)} in both lists"
+        )
         self._fill(self.query_one("#picks", MovieTable), comparison.left, comparison.shared)
         self._fill(self.query_one("#compared", MovieTable), comparison.right, comparison.shared)
 
-    def _fill(self, table: MovieTable, picks: list[Pick], shared: frozenset[int]) -> None:
+    def _fill(
+        self, table: MovieTable, picks: list[Pick], shared: frozenset[int] | None = None
+    ) -> None:
+        """Fill ``table`` with ``picks``; while comparing, ``shared`` marks the common ones."""
         assert self.app.library is not None
+        cells = {
+            "score": [f"{pick.score:.3f}" for pick in picks],
+            "reason": [pick.reason for pick in picks],
+        }
+        if shared is not None:
+            cells["marks"] = [SHARED if pick.item in shared else "" for pick in picks]
         table.show(
             self.app.library.dataset.catalog,
             [pick.item for pick in picks],
             self.app.my_stars,
-            cells={
-                "score": [f"{pick.score:.3g}" for pick in picks],
-                "reason": [pick.reason for pick in picks],
-                "marks": [SHARED if pick.item in shared else "" for pick in picks],
-            },
+            cells=cells,
         )
 
     # --- what the person asks -------------------------------------------------------------

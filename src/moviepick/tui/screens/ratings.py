@@ -96,17 +96,7 @@ class RatingsScreen(AppScreen):
             library.dataset.catalog,
             items,
             self.app.my_stars,
-            cells={
-                "when": [
-                    time.strftime("%Y-%m-%d", time.localtime(e.entry.rated_at)) for e in rated
-                ],
-                "predicted": [
-                    f"{min(max(float(predicted[item]), 0.5), 5.0):.1f}"
-                    if predicted is not None
-                    else ""
-                    for item in items
-                ],
-            },
+            cells=self._cells(rated, items, predicted),
         )
         stars = [each.entry.stars for each in rated]
         mean = f", mean ★{sum(stars) / len(stars):.2f}" if stars else ""
@@ -122,6 +112,17 @@ class RatingsScreen(AppScreen):
             f"{entry.title} ({entry.year})" if entry.year else entry.title for entry in elsewhere
         )
         note.update(f"Kept in your profile, not in {library.dataset.name}: {names}")
+
+    @staticmethod
+    def _cells(
+        rated: list[RatedItem], items: list[int], predicted: np.ndarray | None
+    ) -> dict[str, list[str]]:
+        cells = {
+            "when": [time.strftime("%Y-%m-%d", time.localtime(e.entry.rated_at)) for e in rated]
+        }
+        if predicted is not None:
+            cells["predicted"] = [f"{value:.1f}" for value in predicted[items]]
+        return cells
 
     def _sort_key(self, rated: RatedItem, predicted: np.ndarray | None) -> tuple:
         entry = rated.entry

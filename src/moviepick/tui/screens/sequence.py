@@ -35,10 +35,12 @@ if TYPE_CHECKING:
 ORDER_MODELS = ("sasrec", "seq-mean")  # the models that read the order, preferred for "next"
 
 
-def next_model_choices(saved: tuple[ModelInfo, ...], model_types: list[str]) -> list[str]:
-    """Saved models first (those that read the order before the others), then the model types
-    with no saved model (chosen, they are trained first)."""
-    order = sorted(saved, key=lambda info: info.model not in ORDER_MODELS)
+def next_model_choices(
+    saved: tuple[ModelInfo, ...], model_types: list[str], active: str | None = None
+) -> list[str]:
+    """Saved models first (those that read the order, then the active one, then the others),
+    then the model types with no saved model (chosen, they are trained first)."""
+    order = sorted(saved, key=lambda info: (info.model not in ORDER_MODELS, info.name != active))
     names = [info.name for info in order]
     trained = {info.model for info in saved}
     untrained = sorted(
@@ -48,15 +50,23 @@ def next_model_choices(saved: tuple[ModelInfo, ...], model_types: list[str]) -> 
     return names + untrained
 
 
+MOVE = Binding.Group("Move", compact=True)
+
+
 class SequenceScreen(AppScreen):
     MODE = "sequence"
     AUTO_FOCUS = "#sequence"
 
+    # Moving and removing are priority bindings, as the table's cursor keys are: queued to the
+    # table, "shift+down down backspace" in a burst ran the cursor key first.
     BINDINGS = [
         Binding(
             "shift+up",
             "move(-1)",
             "Earlier",
+            key_display="⇧↑",
+            group=MOVE,
+            priority=True,
             id="sequence-earlier",
             tooltip="Move the highlighted entry one place earlier in your watch sequence",
         ),
@@ -64,13 +74,17 @@ class SequenceScreen(AppScreen):
             "shift+down",
             "move(1)",
             "Later",
+            key_display="⇧↓",
+            group=MOVE,
+            priority=True,
             id="sequence-later",
             tooltip="Move the highlighted entry one place later in your watch sequence",
         ),
         Binding(
             "backspace",
             "remove",
-            "Remove entry",
+            "Remove",
+            priority=True,
             id="sequence-remove",
             tooltip="Take the highlighted entry out of your watch sequence",
         ),
@@ -78,13 +92,14 @@ class SequenceScreen(AppScreen):
             "c",
             "app.clear_sequence",
             "Clear",
+            show=False,
             id="sequence-clear",
             tooltip="Remove every entry of your watch sequence (asks first)",
         ),
         Binding(
             "n",
             "what_next",
-            "What next",
+            "Up next",
             id="sequence-next",
             tooltip="Ask the chosen model what to watch after your sequence",
         ),
@@ -131,7 +146,7 @@ class SequenceScreen(AppScreen):
             library.dataset.catalog,
             [entry.item for entry in shown if entry.item is not None],
             self.app.my_stars,
-            cells={"when": when},
+            cells={"when": when} if any(when) else {},
         )
 
     def _show_stars(self, _: object) -> None:
@@ -140,7 +155,8 @@ class SequenceScreen(AppScreen):
     def _show_models(self, saved: tuple[ModelInfo, ...]) -> None:
         from moviepick.models.registry import model_names
 
-        choices = next_model_choices(saved, model_names())
+        active = self.app.active_model
+        choices = next_model_choices(saved, model_names(), active.name if active else None)
         select = self.query_one("#next-model", Select)
         current = select.value
         select.set_options([(self._choice_label(name, saved), name) for name in choices])

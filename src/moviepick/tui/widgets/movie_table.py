@@ -68,7 +68,8 @@ SCORE = Column("score", "Score", 6, justify="right", drop=2)
 REASON = Column("reason", "Why", share=3, drop=2)
 PREDICTED = Column("predicted", "Model", 5, drop=2)
 WHEN = Column("when", "When", 10, drop=2)
-MARKS = Column("marks", "", 2, drop=1)
+MARKS = Column("marks", "", 2)
+PASSED_IN = (SCORE, REASON, PREDICTED, WHEN, MARKS)  # shown only when the screen passes them
 
 MIN_FLEX_WIDTH = 6
 TITLE_ROOM = 28  # the title keeps at least this many cells before minor columns are dropped
@@ -115,15 +116,30 @@ def _rate_bindings() -> list[Binding]:
 
 
 def _verb_bindings() -> list[Binding]:
-    verbs: list[tuple[str, Verb, str, str]] = [
-        ("enter", "open", "Page", "Open the highlighted movie's page"),
-        ("a", "append", "Watched", "Append the highlighted movie to your watch sequence"),
-        ("w", "watchlist", "Watchlist", "Put the highlighted movie on your watchlist, or off"),
-        ("x", "not-interested", "Skip", "Mark the highlighted movie not interested: never picked"),
+    # The footer has room for one at 80 columns beside the screen's own keys; help lists all.
+    verbs: list[tuple[str, Verb, str, bool, str]] = [
+        ("enter", "open", "Page", False, "Open the highlighted movie's page"),
+        ("a", "append", "Watched", True, "Append the highlighted movie to your watch sequence"),
+        (
+            "w",
+            "watchlist",
+            "Watchlist",
+            False,
+            "Put the highlighted movie on your watchlist, or off",
+        ),
+        (
+            "x",
+            "not-interested",
+            "Skip",
+            False,
+            "Mark the highlighted movie not interested: never picked",
+        ),
     ]
     return [
-        Binding(key, f"act('{verb}')", label, priority=True, id=f"movie-{verb}", tooltip=tip)
-        for key, verb, label, tip in verbs
+        Binding(
+            key, f"act('{verb}')", label, show=show, priority=True, id=f"movie-{verb}", tooltip=tip
+        )
+        for key, verb, label, show, tip in verbs
     ]
 
 
@@ -218,7 +234,8 @@ class MovieTable(DataTable[Text]):
         keep_cursor: bool = True,
     ) -> None:
         """Fill the table with ``items``; ``cells`` holds, per column key, one text per row for
-        the columns the catalogue cannot fill (score, reason, ...). With ``keep_cursor`` the
+        the columns the catalogue cannot fill (score, reason, ...): those left out are not
+        shown. With ``keep_cursor`` the
         cursor stays on the same movie if it is still listed, else on the same row; without,
         it goes to the first row."""
         keep, row = (self.highlighted_item, self.cursor_row) if keep_cursor else (None, 0)
@@ -282,7 +299,7 @@ class MovieTable(DataTable[Text]):
     def _layout(self) -> tuple[tuple[Column, ...], tuple[int, ...]]:
         """The columns that fit, minor ones dropped until the title has its room, and their
         widths."""
-        shown = list(self._columns)
+        shown = [c for c in self._columns if c not in PASSED_IN or c.key in self._cells]
         while True:
             widths = self._widths_of(shown)
             title = widths[shown.index(TITLE)] if TITLE in shown else TITLE_ROOM
