@@ -40,12 +40,14 @@ INTERACTIVE_TARGET_S = 0.5
 NOT_BEFORE_PAINT = ("torch", "pandas")
 HEAVY = ("numpy", "scipy", "pandas", "pyarrow", "rapidfuzz", "torch")
 START_TIMEOUT_S = 120.0
-# Settings that would take precedence over the temporary home, left out of the children's env.
-MOVED_BY_HOME = (
+# Left out of the children's environment: settings that would take precedence over the
+# temporary home, and one that would make every start compile its modules again.
+LEFT_OUT = (
     "MOVIEPICK_DATA",
     "MOVIEPICK_DATA_DIR",
     "MOVIEPICK_CACHE_DIR",
     "MOVIEPICK_CONFIG_DIR",
+    "PYTHONDONTWRITEBYTECODE",
 )
 
 # The child's first lines, before anything else is imported: the hook that reports. The times
@@ -196,8 +198,9 @@ def start_once(
 
 def prepare_home(home: Path, data: Path, model: str) -> dict[str, str]:
     """The environment of every child: moviepick's files in ``home``, ``model`` trained."""
-    env = {name: value for name, value in os.environ.items() if name not in MOVED_BY_HOME}
+    env = {name: value for name, value in os.environ.items() if name not in LEFT_OUT}
     env["MOVIEPICK_HOME"] = str(home)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")  # written by the warm-up starts
     if model != "none":
         started = time.perf_counter()
         subprocess.run(

@@ -1,6 +1,7 @@
 """``moviepick``: the TUI with no subcommand, headless commands otherwise.
 
-This module only parses arguments; each subcommand is a function in :mod:`commands`.
+This module only parses arguments; each subcommand is a function in :mod:`commands`. With no
+subcommand the app opens without that module or the full parser (:func:`_app_arguments`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"moviepick {__version__}")
     _data_option(parser)
-    parser.set_defaults(handler=commands.run_tui)
+    parser.set_defaults(handler=_open_app)
     commands_parser = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     # Subcommands repeat --data so it may come before or after them.
@@ -174,9 +175,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_app(args: argparse.Namespace) -> int:
+    from moviepick.tui.app import run_app
+
+    run_app(args.data)
+    return 0
+
+
+def _app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``argv`` parsed when it only opens the app (no command, no option but ``--data``), else
+    None. The full parser is not built for the app: its commands import the core (numpy,
+    scipy, the models), which the app imports only after its first paint."""
+    if not argv:
+        data = None
+    elif len(argv) == 1 and argv[0].startswith("--data="):
+        data = argv[0].removeprefix("--data=")
+    elif len(argv) == 2 and argv[0] == "--data" and not argv[1].startswith("-"):
+        data = argv[1]
+    else:
+        return None
+    return argparse.Namespace(data=data, handler=_open_app)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = _app_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except MoviepickError as error:

@@ -17,13 +17,6 @@ from moviepick.services.saved_models import load_or_train, train_and_save
 from moviepick.store import ModelStore
 
 
-def run_tui(args: argparse.Namespace) -> int:
-    from moviepick.tui.app import run_app
-
-    run_app(args.data)
-    return 0
-
-
 def train(args: argparse.Namespace) -> int:
     params = collect_params(args, model_class(args.model))
     create_model(args.model, **params)  # a hyper-parameter it refuses is said before any work

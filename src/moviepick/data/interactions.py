@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,6 +34,8 @@ class Interactions:
     @cached_property
     def by_user(self) -> sp.csr_matrix:
         """``(n_users, n_items)`` ratings matrix in CSR form, rows sorted by item."""
+        import scipy.sparse as sp  # here, not above: opening a dataset must not wait for scipy
+
         matrix = sp.csr_matrix(
             (self.ratings, (self.users, self.items)),
             shape=(self.n_users, self.n_items),

@@ -7,11 +7,15 @@ movies that are too alike.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 
 from moviepick.data.dataset import Dataset
 from moviepick.models.base import Recommender, top_n
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 def similarity_rows(
@@ -51,6 +55,8 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
 
 def _raters(dataset: Dataset) -> sp.csr_matrix:
     """``(n_items, n_users)`` with a 1 where the user rated the movie."""
+    import scipy.sparse as sp  # here, not above: the app opens a dataset without scipy
+
     by_item = dataset.interactions.by_item
     return sp.csr_matrix(
         (np.ones(by_item.nnz, dtype=np.float32), by_item.indices, by_item.indptr),

@@ -42,7 +42,7 @@ from moviepick.tui.messages import (
     TrainProgress,
     error_text,
 )
-from moviepick.tui.modes import SCREENS
+from moviepick.tui.modes import SCREENS, screen_keys
 from moviepick.tui.screens.boot import BootScreen
 from moviepick.tui.screens.confirm import ConfirmScreen
 from moviepick.tui.screens.discover import DiscoverScreen
@@ -85,9 +85,10 @@ FAILURE_TITLE = "Something went wrong"  # a worker of any other group
 def _screen_bindings() -> list[Binding]:
     return [
         Binding(
-            f"alt+{number}",
+            screen_keys(number),
             f"go('{mode}')",
             title,
+            key_display=f"alt+{number}",
             show=False,
             priority=True,
             id=f"go-{mode}",
@@ -160,8 +161,7 @@ class MoviepickApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
-        # After the first frame: the load's imports hold the GIL that painting it needs.
-        self.call_after_refresh(self._start_loading, self.data)
+        self._start_loading(self.data)
 
     def on_unmount(self) -> None:
         if self.library is not None:
@@ -366,7 +366,8 @@ class MoviepickApp(App[None]):
 
     def _start_loading(self, data: str | None) -> None:
         self.activity = Activity("Loading the dataset…")
-        self._run(jobs.load_dataset, data, self.config, group="load")
+        # After the next frame (at start-up the first): the load's imports hold the GIL.
+        self.call_after_refresh(self._run, jobs.load_dataset, data, self.config, group="load")
 
     def _run(self, job: Any, *arguments: Any, group: str) -> Worker[None]:
         """Run ``job(post, should_stop, *arguments)`` in a thread; a newer job of the same
