@@ -84,11 +84,12 @@ def show_and_report(app, screen, frame):
         return  # nothing was shown
     if not painted:
         painted = True
-        say("paint", time.perf_counter(), *(name for name in HEAVY if name in sys.modules))
+        heavy = (name for name in HEAVY if name in sys.modules)
+        say("paint", time.perf_counter(), time.process_time(), *heavy)
         if not WAIT_FOR_RESULTS:
             app.exit()
     elif WAIT_FOR_RESULTS and results_filled(app):
-        say("interactive", time.perf_counter())
+        say("interactive", time.perf_counter(), time.process_time())
         app.exit()
 
 
@@ -138,7 +139,9 @@ else:
 @dataclass
 class Start:
     paint_s: float
+    paint_cpu_s: float
     interactive_s: float | None
+    interactive_cpu_s: float | None
     heavy: list[str]
 
 
@@ -154,11 +157,17 @@ class Series:
         return statistics.median(start.interactive_s or 0.0 for start in self.starts)
 
     def line(self) -> str:
-        paints = [start.paint_s for start in self.starts]
-        text = f"{self.label:<26}{statistics.median(paints):>9.3f}{min(paints):>9.3f}"
-        interactive = [start.interactive_s for start in self.starts if start.interactive_s]
-        if interactive:
-            text += f"{statistics.median(interactive):>15.3f}{min(interactive):>9.3f}"
+        def figures(wall: list[float], cpu: list[float]) -> str:
+            return f"{statistics.median(wall):>9.3f}{min(wall):>7.3f}{statistics.median(cpu):>7.3f}"
+
+        text = self.label.ljust(22) + figures(
+            [start.paint_s for start in self.starts], [start.paint_cpu_s for start in self.starts]
+        )
+        if self.starts[0].interactive_s is not None:
+            text += "  " + figures(
+                [start.interactive_s or 0.0 for start in self.starts],
+                [start.interactive_cpu_s or 0.0 for start in self.starts],
+            )
         return text
 
 
@@ -187,11 +196,13 @@ def start_once(
         raise SystemExit(
             f"the app never showed results (exit {child.returncode}):\n{errors[-3000:]}"
         )
-    paint_at, *heavy = reports["paint"]
-    interactive_at = reports["interactive"][0] if interactive else None
+    paint_at, paint_cpu, *heavy = reports["paint"]
+    interactive_at, interactive_cpu = reports["interactive"] if interactive else (None, None)
     return Start(
         paint_s=float(paint_at) - spawned,
+        paint_cpu_s=float(paint_cpu),
         interactive_s=float(interactive_at) - spawned if interactive_at else None,
+        interactive_cpu_s=float(interactive_cpu) if interactive_cpu else None,
         heavy=heavy,
     )
 
@@ -246,7 +257,9 @@ def main() -> None:
 
     saved = f"{args.model} saved" if args.model != "none" else "no saved model"
     print(f"\n{args.data.name}, {saved}, {args.runs} starts each, {SIZE[0]}x{SIZE[1]}, headless")
-    print(f"{'seconds':<26}{'paint':>9}{'min':>9}{'interactive':>15}{'min':>9}")
+    print(
+        f"{'seconds':<22}{'paint':>9}{'min':>7}{'cpu':>7}  {'interactive':>9}{'min':>7}{'cpu':>7}"
+    )
     print(bare.line())
     print(app.line())
     ratio = app.paint_median() / bare.paint_median()

@@ -80,6 +80,7 @@ FAILURE_TITLES = {  # worker group -> the title of the notification when it fail
     "download": "Download failed",
 }
 FAILURE_TITLE = "Something went wrong"  # a worker of any other group
+LOADING = Activity("Loading the dataset…")
 
 
 def _screen_bindings() -> list[Binding]:
@@ -161,6 +162,11 @@ class MoviepickApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
+        self.activity = LOADING  # in the first frame; the load starts once that is painted
+
+    def on_ready(self) -> None:
+        """The first frame is painted: load the dataset now (earlier, the load's imports would
+        hold the GIL that painting needs)."""
         self._start_loading(self.data)
 
     def on_unmount(self) -> None:
@@ -365,9 +371,8 @@ class MoviepickApp(App[None]):
         self._run(jobs.download_dataset, self.config.dataset, group="download")
 
     def _start_loading(self, data: str | None) -> None:
-        self.activity = Activity("Loading the dataset…")
-        # After the next frame (at start-up the first): the load's imports hold the GIL.
-        self.call_after_refresh(self._run, jobs.load_dataset, data, self.config, group="load")
+        self.activity = LOADING
+        self._run(jobs.load_dataset, data, self.config, group="load")
 
     def _run(self, job: Any, *arguments: Any, group: str) -> Worker[None]:
         """Run ``job(post, should_stop, *arguments)`` in a thread; a newer job of the same
