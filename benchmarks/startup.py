@@ -15,10 +15,13 @@ once here with ``moviepick train``), so no training runs while it is timed; ``--
 times it with no saved model (it starts training in the background). --entry ``cli`` starts
 it as the ``moviepick --data PATH`` command does (``moviepick.cli.main``), ``app`` as
 ``run_app`` builds it (``MoviepickApp(data, load_config())``). One untimed start of each warms
-the catalogue cache and the file cache; then the two alternate, --runs starts each. Prints the
-median and min of each, the ratio of the first-paint medians, the interactive time, and what
-heavy modules were imported before the first paint; exits 1 when over target (ratio above 1.3,
-interactive above 0.5 s, or torch or pandas imported before the first paint).
+the catalogue cache, the file cache and the bytecode cache (written to the temporary folder even
+where PYTHONDONTWRITEBYTECODE is set, as an installed app has its .pyc files); then the two
+alternate, --runs starts each. Prints the median and min of each, the median CPU seconds of the
+child at that moment (all its threads: a check on a busy machine), the ratio of the first-paint
+medians, the interactive time, the load average and what heavy modules were imported before the
+first paint; exits 1 when over target (ratio above 1.3, interactive above 0.5 s, or torch or
+pandas imported before the first paint).
 """
 
 from __future__ import annotations
