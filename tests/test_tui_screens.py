@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, Label, Select
 from tui_support import install_model, settle, table, titles, train_tiny_model
@@ -16,7 +17,7 @@ from moviepick.tui.app import MoviepickApp
 from moviepick.tui.screens.confirm import ConfirmScreen
 from moviepick.tui.screens.help import HelpScreen, help_table
 from moviepick.tui.screens.movie import MovieScreen
-from moviepick.tui.widgets.movie_table import MovieTable, fit_title
+from moviepick.tui.widgets.movie_table import MovieTable, fit_reason, fit_title
 
 SIZE = (120, 35)
 SCI_FI = {"The Matrix", "Alien", "Blade Runner", "The Terminator", "Star Wars", "Solaris"}
@@ -64,6 +65,23 @@ async def test_the_app_opens_on_discover_and_switches_screens_by_key_and_tab(dat
         await pilot.click("#tab-sequence")
         await pilot.pause()
         assert app.current_mode == "sequence"
+
+
+async def test_alt_digits_as_most_terminals_send_them_switch_screens_from_a_text_box(
+    data: Path,
+):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        assert search.has_focus
+        # ESC 3, as tmux and xterm send alt+3, reaches the app as the pound sign.
+        app.post_message(events.Key("pound_sign", "£"))
+        await settle(pilot)
+        assert app.current_mode == "ratings"
+        app.post_message(events.Key("inverted_exclamation_mark", "¡"))
+        await settle(pilot)
+        assert app.current_mode == "discover" and search.value == ""
 
 
 async def test_discover_filters_by_genre_and_years_and_sorts(data: Path):
@@ -226,8 +244,15 @@ async def test_the_movie_page_shows_facts_and_similar_movies(data: Path):
         assert "The Matrix (1999)" in str(screen.query_one("#movie-title").render())
         similar = titles(pilot, "similar")
         assert len(similar) == 10 and "The Matrix" not in similar
-        await pilot.press("enter")  # the page of the first similar movie
-        assert isinstance(app.screen, MovieScreen) and app.screen.item != screen.item
+        most_like_it = table(pilot, "similar").items[0]
+        await pilot.press("enter")  # the page of the first similar movie, in place
+        assert app.screen is screen and screen.item == most_like_it
+        # Keys in a burst, as typed while the loop lags: each page opens over the last one.
+        for key in ["down", "enter", "down", "enter"]:
+            app.post_message(events.Key(key, None if key == "down" else "\r"))
+        await settle(pilot)
+        assert app.screen is screen and screen.item != most_like_it
+        assert [type(each) for each in app.screen_stack].count(MovieScreen) == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, MovieScreen)
 
@@ -301,6 +326,15 @@ def test_a_cut_title_keeps_the_end_where_sequels_differ():
     assert len(five) <= 24 and len(six) <= 24
     assert five != six and five.endswith("Strikes Back") and six.endswith("the Jedi")
     assert fit_title("Alien", 24) == "Alien"
+
+
+def test_a_cut_reason_keeps_its_verb_and_the_end_of_the_movie():
+    reason = "because you rated Star Wars: Episode V - The Empire Strikes Back ★★★★"
+    cut = fit_reason(reason, 40)
+    assert len(cut) == 40
+    assert cut.startswith("because you rated Star") and cut.endswith("Back ★★★★")
+    assert fit_reason("because you watched Heat", 40) == "because you watched Heat"
+    assert len(fit_reason(reason, 20)) == 20
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

@@ -9,3 +9,19 @@ SCREENS: tuple[tuple[str, str, str], ...] = (  # mode, title, what it is for
     ("picks", "Picks", "ranked picks from any trained model, with the reason for each"),
 )
 TITLES = {mode: title for mode, title, _ in SCREENS}
+
+# Most terminals (tmux, xterm, GNOME's, Windows Terminal) send alt+digit as ESC and the digit,
+# which Textual reads as the character macOS types for Option+digit: the screen keys bind both.
+ALT_DIGIT_KEYS = {
+    1: "inverted_exclamation_mark",  # ¡
+    2: "trade_mark_sign",  # ™
+    3: "pound_sign",  # £
+    4: "cent_sign",  # ¢
+    5: "infinity",  # ∞
+    6: "section_sign",  # §
+}
+
+
+def screen_keys(number: int) -> str:
+    """The keys of the ``number``-th screen (1-based), in a binding's format."""
+    return f"alt+{number},{ALT_DIGIT_KEYS[number]}"

@@ -26,6 +26,7 @@ from moviepick.tui.widgets.movie_table import (
     YOURS,
     MovieTable,
 )
+from moviepick.tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from moviepick.tui.state import Library
@@ -69,11 +70,11 @@ class DiscoverScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="discover"):
             with Horizontal(id="filters"):
-                yield Input(
+                yield TextBox(
                     placeholder="Search by title, alias or year: typos are fine", id="search"
                 )
                 yield Select[str]([], prompt="any genre", id="genre", tooltip="Only this genre")
-                yield Input(
+                yield TextBox(
                     placeholder="years",
                     id="years",
                     tooltip="A year range: 1990-1999, 1990- or -1980",

@@ -106,8 +106,11 @@ class MovieScreen(ModalScreen[None]):
         self.query_one("#similar", MovieTable).show(catalog, similar, self.app.my_stars)
 
     def on_movie_table_acted(self, message: MovieTable.Acted) -> None:
-        """Another movie's page replaces this one; every other verb goes on to the app."""
+        """Another movie's page replaces this one, in place: keys pressed in a burst stay on
+        this screen rather than reaching one being dismissed. Every other verb goes on to the
+        app."""
         if message.verb == "open":
             message.stop()
-            self.dismiss()
-            self.app.open_movie(message.item)
+            self.item = message.item
+            self._show()
+            self.query_one("#similar", MovieTable).move_cursor(row=0)

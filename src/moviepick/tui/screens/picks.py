@@ -29,6 +29,7 @@ from moviepick.tui.widgets.movie_table import (
     YEAR,
     MovieTable,
 )
+from moviepick.tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from moviepick.services.picks import Pick, PickFilters
@@ -99,7 +100,7 @@ class PicksScreen(AppScreen):
             with Horizontal(id="picks-controls"):
                 yield Select[str]([], prompt="model", id="model", tooltip="Picks come from")
                 yield Select[str]([], prompt="any genre", id="picks-genre", tooltip="Only")
-                yield Input(placeholder="years", id="picks-years", tooltip="1990-1999, 1990-")
+                yield TextBox(placeholder="years", id="picks-years", tooltip="1990-1999, 1990-")
             yield Label(id="model-summary", classes="note")
             yield Label(id="filters-summary", classes="note")
             with Horizontal(id="picks-tables"):
@@ -219,11 +220,13 @@ class PicksScreen(AppScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         value = event.value if isinstance(event.value, str) else None
-        if event.select.id == "model" and value is not None:
+        if event.select.id == "model":
             active = self.app.active_model
-            if active is None or active.name != value:
+            if value is None:  # the blank line: no model is no choice, the active one stays
+                self._show_active(active)
+            elif active is None or active.name != value:
                 self.app.use_model(value)
-        elif event.select.id == "compare-model" and value is not None:
+        elif event.select.id == "compare-model":
             self.app.compare_with(value)
         elif event.select.id == "picks-genre":
             self._set_filters(genres=frozenset([value]) if value else frozenset())

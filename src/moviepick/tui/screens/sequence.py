@@ -206,9 +206,12 @@ class SequenceScreen(AppScreen):
 
     def action_what_next(self) -> None:
         name = self.query_one("#next-model", Select).value
+        hint = self.query_one("#next-hint", Label)
         if isinstance(name, str):
-            self.query_one("#next-hint", Label).update(f"Asking {name}…")
+            hint.update(f"Asking {name}…")
             self.app.ask_what_next(name)
+        else:
+            hint.update("Choose the model that says what next, in the list above.")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.app.next_picks is not None and isinstance(event.value, str):

@@ -46,6 +46,18 @@ def fit_title(title: str, width: int) -> str:
     return title[:head].rstrip() + "…" + title[len(title) - tail :].lstrip()
 
 
+def fit_reason(reason: str, width: int) -> str:
+    """``reason`` in ``width`` cells: its first three words ("because you rated") stay whole
+    where they leave room, and the movie after them is cut as :func:`fit_title` cuts titles."""
+    if len(reason) <= width:
+        return reason
+    words = reason.split(" ", 3)
+    head = " ".join(words[:3]) + " "
+    if len(words) == 4 and width - len(head) >= 12:
+        return head + fit_title(words[3], width - len(head))
+    return fit_title(reason, width)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -65,7 +77,7 @@ MEAN = Column("mean", "Mean", 4, justify="right", drop=3)
 YOURS = Column("yours", "You", 5)
 # Columns whose cells the screen passes to :meth:`MovieTable.show`, one per row:
 SCORE = Column("score", "Score", 6, justify="right", drop=2)
-REASON = Column("reason", "Why", share=3, drop=2)
+REASON = Column("reason", "Why", share=4, drop=2)
 PREDICTED = Column("predicted", "Model", 5, drop=2)
 WHEN = Column("when", "When", 10, drop=2)
 MARKS = Column("marks", "", 2)
@@ -344,6 +356,10 @@ class MovieTable(DataTable[Text]):
             value = f"{mean:.1f}" if mean else ""
         elif column.key == YOURS.key:
             value = stars_text(self._ratings.get(item))
+        elif column.key == REASON.key:
+            texts = self._cells.get(column.key, ())
+            width = self._widths[self._shown.index(REASON)]
+            value = fit_reason(texts[row], width) if row < len(texts) else ""
         else:
             texts = self._cells.get(column.key, ())
             value = texts[row] if row < len(texts) else ""
