@@ -103,3 +103,35 @@ def test_load_or_train_trains_the_default_once_then_loads_it(tiny):
     trained.clear()
     again, same = load_or_train(tiny, None, "als", progress=trained.append)
     assert same == info and again.name == "popularity" and not trained
+
+
+def held_out_by_train_and_save(tiny, model: str, monkeypatch) -> tuple:
+    """The ``(train, valid)`` that ``train_and_save`` hands the fit, the fit itself skipped."""
+    from moviepick.services import saved_models
+
+    handed: list[tuple] = []
+
+    def recording_fit(name, catalog, train, valid, **_):
+        handed.append((train, valid))
+        raise Cancelled("recorded")
+
+    monkeypatch.setattr(saved_models, "fit_model", recording_fit)
+    with pytest.raises(Cancelled):
+        train_and_save(tiny, model)
+    return handed[0]
+
+
+@pytest.mark.parametrize("model", ["sasrec", "seq-mean"])
+def test_a_model_of_the_order_is_validated_on_each_persons_latest_movie(tiny, model, monkeypatch):
+    train, valid = held_out_by_train_and_save(tiny, model, monkeypatch)
+    interactions = tiny.interactions
+    assert len(train) + len(valid) == len(interactions)
+    assert sorted(valid.users.tolist()) == sorted(set(interactions.users.tolist()))
+    for user, when in zip(valid.users, valid.timestamps, strict=True):
+        assert when >= interactions.timestamps[interactions.users == user].max()
+
+
+def test_other_models_are_validated_on_a_random_share(tiny, monkeypatch):
+    train, valid = held_out_by_train_and_save(tiny, "als", monkeypatch)
+    assert len(valid) == round(0.1 * len(tiny.interactions))
+    assert len(train) + len(valid) == len(tiny.interactions)

@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
             type=float,
             default=0.1,
             metavar="F",
-            help="share of ratings held out to report validation figures (default: 0.1)",
+            help="share of ratings held out to report validation figures (default: 0.1; "
+            "a model of the order holds out each person's latest movie instead; 0: none)",
         )
         _json_option(model_parser)
         model_parser.set_defaults(handler=commands.train, model=name)

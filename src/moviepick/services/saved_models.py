@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from moviepick.data.dataset import Dataset
+from moviepick.data.interactions import Interactions
 from moviepick.fitting.fit import StopCheck, fit_model
 from moviepick.models.base import Recommender
+from moviepick.models.registry import model_class
 from moviepick.store import ModelInfo, ModelStore, read_info
 from moviepick.training.events import Progress
 
@@ -29,19 +31,13 @@ def train_and_save(
 ) -> tuple[Recommender, ModelInfo]:
     """Fit ``model_name`` on the dataset and save it.
 
-    With ``valid_fraction`` > 0, a seeded random share of the ratings is held out to report
-    validation figures while training; the saved model is fitted on the rest. A cancelled fit
+    With ``valid_fraction`` > 0, ratings are held out to report validation figures (and stop
+    early) while training: for a model that reads the order, each person's latest movie;
+    otherwise a seeded random share. The saved model is fitted on the rest. A cancelled fit
     (``should_stop``) saves nothing.
     """
-    from moviepick.evaluation.splits import random_split
-
     store = store or ModelStore()
-    interactions = dataset.interactions
-    train, valid = (
-        random_split(interactions, test_fraction=valid_fraction, seed=seed)
-        if valid_fraction > 0
-        else (interactions, None)
-    )
+    train, valid = _validation_split(model_name, dataset.interactions, valid_fraction, seed)
     fitted = fit_model(
         model_name,
         dataset.catalog,
@@ -60,6 +56,24 @@ def train_and_save(
         metrics=metrics,
     )
     return fitted.model, read_info(path)
+
+
+def _validation_split(
+    model_name: str, interactions: Interactions, valid_fraction: float, seed: int
+) -> tuple[Interactions, Interactions | None]:
+    """A random share of the ratings says little of a model of the order: what comes next is
+    what it is for, and random holes in the sequences it learns from blur the order. So an
+    order-reading model is validated on each person's latest movie, as the next-item protocol
+    tests it."""
+    from moviepick.evaluation.holdout import TEST, leave_last_out_labels
+    from moviepick.evaluation.splits import random_split
+
+    if valid_fraction <= 0:
+        return interactions, None
+    if model_class(model_name).reads_order:
+        latest = leave_last_out_labels(interactions) == TEST
+        return interactions.select(~latest), interactions.select(latest)
+    return random_split(interactions, test_fraction=valid_fraction, seed=seed)
 
 
 def load_or_train(
