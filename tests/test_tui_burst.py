@@ -203,9 +203,7 @@ async def finish(pilot: Pilot, held: HeldTraining, worker: Worker[None]) -> None
 async def run_the_steps(
     pilot: Pilot, training: Worker[None], type_keys: Callable[[list[str]], None]
 ) -> None:
-    """Each step's keys in one burst, then the state once the app has handled them. (One
-    burst per screen: a key that acts on what a key before it in the same burst changed through
-    a table's message is the bug of the xfail test below.)"""
+    """Each step's keys in one burst, then the state once the app has handled them."""
     app = pilot.app
     for step in STEPS:
         type_keys(step.keys)
@@ -261,10 +259,6 @@ async def test_bursts_queued_behind_a_stalled_event_loop_during_the_first_traini
         await finish(pilot, held_training, training)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a table's rating reaches the app as a message, after the keys queued behind it",
-)
 async def test_a_digit_after_an_unrating_rates_the_row_the_cursor_moved_to(data: Path):
     """On Ratings, "0" takes the highlighted movie off the list and the cursor to the next
     row; a digit queued right behind it must rate that row, as when typed slowly. (No training

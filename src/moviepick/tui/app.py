@@ -211,8 +211,13 @@ class MoviepickApp(App[None]):
             self.push_screen(palette)
 
     def open_movie(self, item: int) -> None:
-        """The movie page of ``item``, over whatever screen is showing."""
-        if self.library is not None:
+        """The movie page of ``item``, over whatever screen is showing; on a movie page, in its
+        place (no screens pile up, and keys in a burst stay on the page that shows)."""
+        if self.library is None:
+            return
+        if isinstance(self.screen, MovieScreen):
+            self.screen.show_movie(item)
+        else:
             self.push_screen(MovieScreen(item))
 
     # --- the profile ----------------------------------------------------------------------

@@ -105,12 +105,8 @@ class MovieScreen(ModalScreen[None]):
         similar = similar_movies(dataset, active.model, item, SIMILAR)
         self.query_one("#similar", MovieTable).show(catalog, similar, self.app.my_stars)
 
-    def on_movie_table_acted(self, message: MovieTable.Acted) -> None:
-        """Another movie's page replaces this one, in place: keys pressed in a burst stay on
-        this screen rather than reaching one being dismissed. Every other verb goes on to the
-        app."""
-        if message.verb == "open":
-            message.stop()
-            self.item = message.item
-            self._show()
-            self.query_one("#similar", MovieTable).move_cursor(row=0)
+    def show_movie(self, item: int) -> None:
+        """Another movie's page in place of this one."""
+        self.item = item
+        self._show()
+        self.query_one("#similar", MovieTable).move_cursor(row=0)

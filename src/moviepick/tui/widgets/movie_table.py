@@ -275,17 +275,28 @@ class MovieTable(DataTable[Text]):
     def action_rate(self, stars: float) -> None:
         item = self.highlighted_item
         if item is not None:
-            self.post_message(self.Rated(self, item, float(stars)))
+            self._tell_app(self.Rated(self, item, float(stars)))
 
     def action_unrate(self) -> None:
         item = self.highlighted_item
         if item is not None and item in self._ratings:
-            self.post_message(self.Rated(self, item, None))
+            self._tell_app(self.Rated(self, item, None))
 
     def action_act(self, verb: Verb) -> None:
         item = self.highlighted_item
         if item is not None:
-            self.post_message(self.Acted(self, item, self.cursor_row, verb))
+            self._tell_app(self.Acted(self, item, self.cursor_row, verb))
+
+    def _tell_app(self, message: Rated | Acted) -> None:
+        """Hand ``message`` to the app's handler now rather than through the message queues:
+        the keys typed after this one are queued already, and each must find the profile and
+        the tables as this one left them (on Ratings, "0" then "2" rates the row the cursor
+        moved to, not the movie just taken off the list)."""
+        handler = getattr(self.app, message.handler_name, None)
+        if handler is None:
+            self.post_message(message)
+        else:
+            handler(message)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._layout() != (self._shown, self._widths):
