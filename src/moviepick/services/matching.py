@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from moviepick.data.catalog import Catalog
@@ -17,6 +18,7 @@ ProfileEntry = ProfileRating | SequenceEntry | MarkedMovie
 Entry = TypeVar("Entry", ProfileRating, SequenceEntry, MarkedMovie)
 
 
+@lru_cache(maxsize=1 << 18)  # the title index and the search fold the same titles
 def title_key(title: str) -> str:
     """Case, accents and punctuation folded away: "Amélie!" -> "amelie"."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()

@@ -29,6 +29,7 @@ from moviepick.tui.widgets.movie_table import (
 from moviepick.tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
+    from moviepick.services.browse import Browse
     from moviepick.tui.state import Library
 
 SEARCH_RESULTS = 100
@@ -87,6 +88,7 @@ class DiscoverScreen(AppScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._shown: tuple[Library, Browse] | None = None  # the results on show: of what
         search = self.query_one("#search", Input)
         # A watcher, not Input.Changed: it runs as the box handles each key, so the results
         # are current once the box has handled its keys (see action_leave_search).
@@ -142,6 +144,9 @@ class DiscoverScreen(AppScreen):
             year_to=year_to,
             sort=self.query_one("#sort", Select).value,  # type: ignore[arg-type]
         )
+        if self._shown is not None and self._shown[0] is library and self._shown[1] == asked:
+            return  # asked again as it is (a Select settling at mount, say)
+        self._shown = (library, asked)
         items = browse(library.search, asked, SEARCH_RESULTS)
         note.display = not items
         note.update("No movie matches: fewer words, another genre or wider years?")
