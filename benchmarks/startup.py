@@ -7,7 +7,10 @@ at 120x35. The parent times from spawning it to the moment the child says it pai
 frame: the first time ``App._display`` gets a frame (the call that writes it to the terminal;
 headless it writes nothing), patched the same way in both apps. For the app it also times the
 moment it is interactive: the first frame after that showing the Discover screen with its
-results table filled (the dataset loaded, search usable). The child exits right after.
+results table filled (the dataset loaded, search usable). The child exits right after. The
+app's first frame is its Discover screen (the dataset loads after it), so the bare app holds
+that screen's kinds of widgets: a header, tabs, two text boxes, two selects, a label, a data
+table, a progress bar and a footer, with nothing of moviepick imported.
 
 The app runs on --data (default ml-latest-small from the shared data) in a temporary
 MOVIEPICK_HOME holding a trained --model (default ``als``, the config's default model, trained
@@ -102,15 +105,27 @@ App._display = show_and_report
 BARE_CHILD = """
 WAIT_FOR_RESULTS = False
 
-from textual.widgets import DataTable, Footer, Header, Input, Tab, Tabs
+from textual.containers import Horizontal, Vertical
+from textual.widgets import (
+    DataTable, Footer, Header, Input, Label, ProgressBar, Select, Tab, Tabs,
+)
 
 
 class BareApp(App):
     def compose(self):
         yield Header()
         yield Tabs(Tab("Discover"), Tab("Sequence"), Tab("Ratings"), Tab("Picks"))
-        yield Input(placeholder="Search by title, alias or year")
-        yield DataTable()
+        with Vertical():
+            with Horizontal():
+                yield Input(placeholder="Search by title, alias or year")
+                yield Select([], prompt="any genre")
+                yield Input(placeholder="years")
+                yield Select([("best match", "match")], value="match", allow_blank=False)
+            yield Label()
+            yield DataTable()
+        with Horizontal():
+            yield Label("Loading the dataset…")
+            yield ProgressBar(show_eta=False)
         yield Footer()
 
     def on_mount(self):

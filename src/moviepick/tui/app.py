@@ -9,7 +9,8 @@ screens watch it. One handler turns every failed job into a notification. The co
 scipy, the models) is imported inside the jobs, so the app paints first.
 
 Screens are Textual modes (Discover, Sequence, Ratings, Picks) reached with alt+1..4, the tab
-bar or the command palette; the boot screen loads the dataset first, or offers to download it.
+bar or the command palette. The app opens on Discover, which fills once the dataset has loaded
+in the background; with no dataset the app offers to download one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from moviepick.config import Config, load_config
@@ -43,7 +43,6 @@ from moviepick.tui.messages import (
     error_text,
 )
 from moviepick.tui.modes import SCREENS, screen_keys
-from moviepick.tui.screens.boot import BootScreen
 from moviepick.tui.screens.confirm import ConfirmScreen
 from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.screens.help import HelpScreen
@@ -102,6 +101,7 @@ def _screen_bindings() -> list[Binding]:
 class MoviepickApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "moviepick"
+    DEFAULT_MODE = "discover"
     MODES: ClassVar[dict[str, Any]] = {
         "discover": DiscoverScreen,
         "sequence": SequenceScreen,
@@ -149,9 +149,6 @@ class MoviepickApp(App[None]):
         self.config = config or Config()
         self._models: OrderedDict[str, tuple[Recommender, ModelInfo]] = OrderedDict()
 
-    def get_default_screen(self) -> Screen:
-        return BootScreen()
-
     def on_mount(self) -> None:
         self.set_keymap(self.config.keymap)
         unknown = sorted(set(self.config.keymap) - self.binding_ids())
@@ -165,9 +162,9 @@ class MoviepickApp(App[None]):
         self.activity = LOADING  # in the first frame; the load starts once that is painted
 
     def on_ready(self) -> None:
-        """The first frame is painted: load the dataset now (earlier, the load's imports would
-        hold the GIL that painting needs)."""
-        self._start_loading(self.data)
+        """Load the dataset once the first frame is painted: earlier, the load's imports
+        would hold the GIL that painting needs (Ready can come before the frame is out)."""
+        self.call_after_refresh(self._start_loading, self.data)
 
     def on_unmount(self) -> None:
         if self.library is not None:
@@ -414,7 +411,6 @@ class MoviepickApp(App[None]):
         self.library = Library(message.picker, message.search)
         self.saved_models = tuple(message.saved)
         self._read_profile()
-        self.switch_mode("discover")
         self.activity = Activity("Preparing the model…")
         # Once Discover has painted its results: loading the model imports the core (scipy,
         # the model's modules) in its thread, which would hold the GIL Discover needs.
