@@ -84,6 +84,16 @@ async def test_alt_digits_as_most_terminals_send_them_switch_screens_from_a_text
         assert app.current_mode == "discover" and search.value == ""
 
 
+async def test_home_and_end_go_to_the_first_and_last_row(data: Path):
+    async with app_for(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = table(pilot, "results")
+        await pilot.press("escape", "end")
+        assert results.row_count > 1 and results.cursor_row == results.row_count - 1
+        await pilot.press("home")
+        assert results.cursor_row == 0
+
+
 async def test_discover_filters_by_genre_and_years_and_sorts(data: Path):
     app = app_for(data)
     async with app.run_test(size=SIZE) as pilot:

@@ -155,15 +155,13 @@ def _verb_bindings() -> list[Binding]:
     ]
 
 
-CURSOR_KEYS = {  # DataTable's own cursor bindings, made priority bindings below
+CURSOR_KEYS = {  # DataTable's own cursor actions, as priority bindings (see MovieTable)
     "up": "cursor_up",
     "down": "cursor_down",
     "pageup": "page_up",
     "pagedown": "page_down",
-    "home": "scroll_home",
-    "end": "scroll_end",
-    "ctrl+home": "scroll_top",
-    "ctrl+end": "scroll_bottom",
+    "home,ctrl+home": "scroll_top",  # a row table has no columns to go home to: first row
+    "end,ctrl+end": "scroll_bottom",
 }
 
 
