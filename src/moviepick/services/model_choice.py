@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from moviepick.data.dataset import Dataset
 from moviepick.errors import ModelError
 from moviepick.models.registry import model_names
-from moviepick.store import ModelStore
+from moviepick.store import ModelInfo, ModelStore
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,16 @@ class ModelChoices:
     types: list[str]  # the registry's model types
 
 
+def saved_for(dataset: Dataset, store: ModelStore | None = None) -> list[ModelInfo]:
+    """The models saved for ``dataset`` (its exact data), newest first."""
+    mine = [
+        info for info in (store or ModelStore()).list() if info.fingerprint == dataset.fingerprint
+    ]
+    return sorted(mine, key=lambda info: info.created, reverse=True)
+
+
 def model_choices(dataset: Dataset, store: ModelStore | None = None) -> ModelChoices:
-    infos = (store or ModelStore()).list()
-    mine = [info for info in infos if info.fingerprint == dataset.fingerprint]
-    saved = [info.name for info in sorted(mine, key=lambda info: info.created, reverse=True)]
-    return ModelChoices(saved, model_names())
+    return ModelChoices([info.name for info in saved_for(dataset, store)], model_names())
 
 
 def check_model_choice(name: str, dataset: Dataset, store: ModelStore | None = None) -> None:

@@ -37,18 +37,11 @@ StopCheck = Callable[[], bool]
 PICKS = 20
 
 
-def saved_models(dataset: Dataset) -> list[ModelInfo]:
-    """The models saved for ``dataset`` (its exact data), newest first."""
-    from moviepick.store import ModelStore
-
-    matching = [info for info in ModelStore().list() if info.fingerprint == dataset.fingerprint]
-    return sorted(matching, key=lambda info: info.created, reverse=True)
-
-
 def load_dataset(post: Post, should_stop: StopCheck, data: str | None, config: Config) -> None:
     from moviepick.errors import DatasetError
     from moviepick.profile import Profile
     from moviepick.services.datasets import open_dataset
+    from moviepick.services.model_choice import saved_for
     from moviepick.services.picks import Picker
     from moviepick.services.search import MovieSearch
 
@@ -58,7 +51,7 @@ def load_dataset(post: Post, should_stop: StopCheck, data: str | None, config: C
         post(DatasetMissing(str(error)))
         return
     picker = Picker(dataset, Profile())
-    post(DatasetLoaded(picker, MovieSearch(dataset.catalog), saved_models(dataset)))
+    post(DatasetLoaded(picker, MovieSearch(dataset.catalog), saved_for(dataset)))
 
 
 def _load_or_train(
