@@ -74,7 +74,8 @@ CHARACTERS = {"slash": "/"}
 class HeldTraining:
     """What the app's training reported, and the switch that lets it finish."""
 
-    release: threading.Event = field(default_factory=threading.Event)
+    go_on: threading.Event = field(default_factory=threading.Event)  # past the first epoch
+    release: threading.Event = field(default_factory=threading.Event)  # past the last
     epoch: int = 0  # the last epoch reported, written by the training thread
 
 
@@ -87,8 +88,9 @@ def data(tiny_trained: tuple[Path, Path], moviepick_home: Path) -> Path:
 
 @pytest.fixture
 def held_training(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldTraining]:
-    """Every training the app starts runs EPOCHS epochs and waits at the last one for
-    ``release`` (or for the app to cancel it)."""
+    """Every training the app starts runs EPOCHS epochs; it waits after the first for
+    ``go_on`` (so the bursts meet the epochs still to compute, however slow the machine) and at
+    the last for ``release`` (or for the app to cancel it)."""
     from moviepick.services import saved_models
 
     train_and_save = saved_models.train_and_save
@@ -100,9 +102,9 @@ def held_training(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldTraining]:
         def report(event: Any) -> None:
             progress(event)
             held.epoch = event.step
-            if event.step == event.total:
-                while not held.release.wait(0.05) and not should_stop():
-                    pass
+            gate = {1: held.go_on, event.total: held.release}.get(event.step)
+            while gate is not None and not gate.wait(0.05) and not should_stop():
+                pass
 
         params = {**(params or {}), "epochs": EPOCHS, "patience": 0}
         return train_and_save(
@@ -111,6 +113,7 @@ def held_training(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldTraining]:
 
     monkeypatch.setattr(saved_models, "train_and_save", stretched)
     yield held
+    held.go_on.set()
     held.release.set()
 
 
@@ -167,7 +170,8 @@ async def train_from_the_palette(pilot: Pilot, model: str) -> Worker[None]:
 async def training_under_way(pilot: Pilot, held: HeldTraining, worker: Worker[None]) -> None:
     await wait_for(pilot, lambda: held.epoch >= 1, "the first epoch")
     assert worker.state is WorkerState.RUNNING
-    assert held.epoch < EPOCHS  # the bursts come while it computes, not only while it waits
+    assert held.epoch == 1
+    held.go_on.set()  # the bursts come while it computes, not only while it waits
 
 
 def names(pilot: Pilot, entries: tuple[Any, ...]) -> list[str]:
