@@ -37,6 +37,7 @@ RATINGS = {
 }
 SEQUENCE = {"Star Wars": 5, "Gattaca": 7, "Solaris": 6}  # title -> MovieLens id, in order
 TABLE_ROW = re.compile(r"^\s*(?P<rank>\d+)\s+(?P<title>\S.*?)\s{2,}(?P<year>\d{4})\b")
+SEARCH_PLACEHOLDER = "Search by title, alias or year"
 RATED_ROW = re.compile(r"^\s*(?P<title>\S.*?)\s{2,}\d{4}\s+(?P<stars>★+)\s")  # Ratings screen
 
 
@@ -171,10 +172,16 @@ def shows_first_result(title: str, ending: str) -> Callable[[str], bool]:
 
 
 def search_and_press(terminal: Terminal, query: str, key: str) -> None:
-    """Back to the search box, a new query, down to its results, and ``key`` on the first."""
-    terminal.press("/", "C-u")
+    """Type ``query`` in the search box (focused and empty), go down to its results and press
+    ``key`` on the first."""
     terminal.type(query)
     terminal.press("Down", key)
+
+
+def back_to_empty_search(terminal: Terminal) -> None:
+    terminal.press("/", "C-u")
+    # Waited for: a key typed right behind ctrl+u lands in the box before ctrl+u empties it.
+    terminal.wait_for(SEARCH_PLACEHOLDER, "the search box emptied")
 
 
 def run_command(terminal: Terminal, command: str) -> None:
@@ -208,10 +215,12 @@ def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: P
     for title, (_, stars) in RATINGS.items():
         search_and_press(terminal, title.lower(), str(stars))
         terminal.wait_for(shows_first_result(title, " " + "★" * stars), f"{title} rated {stars}")
+        back_to_empty_search(terminal)
 
     for title in SEQUENCE:
         search_and_press(terminal, title.lower(), "a")
         terminal.wait_for(shows_first_result(title, "✓"), f"{title} marked watched")
+        back_to_empty_search(terminal)
 
     picks = go_to(terminal, "Picks")
     picks = terminal.wait_for(lambda screen: table_rows(screen), "picks")
