@@ -136,9 +136,11 @@ def terminal(
             "-e", f"MOVIEPICK_HOME={moviepick_home}",
             str(MOVIEPICK), "--data", str(tiny_data),
         )  # fmt: skip
+        socket = Path(terminal.tmux("display-message", "-p", "#{socket_path}").strip())
         yield terminal
     finally:
         terminal.tmux("kill-server", check=False)
+    socket.unlink(missing_ok=True)  # the killed server leaves it
 
 
 def header(screen: str) -> str:
