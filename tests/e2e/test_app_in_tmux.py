@@ -224,7 +224,7 @@ def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: P
         terminal.wait_for(shows_first_result(title, "✓"), f"{title} marked watched")
         back_to_empty_search(terminal)
 
-    picks = go_to(terminal, "Picks")
+    go_to(terminal, "Picks")
     picks = terminal.wait_for(lambda screen: table_rows(screen), "picks")
     assert f"model {FIRST_MODEL}" in header(picks)
     picked = {title for _, title in table_rows(picks)}
@@ -262,17 +262,17 @@ def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: P
         f"Discover with {SECOND_MODEL}, the model chosen before the restart",
     )
 
-    ratings = go_to(terminal, "Ratings")
+    go_to(terminal, "Ratings")
     ratings = terminal.wait_for("You rated 5 movies", "the five ratings")
     rows = (RATED_ROW.match(line) for line in ratings.splitlines())
     shown = {row["title"]: len(row["stars"]) for row in rows if row}
     assert shown == {title: stars for title, (_, stars) in RATINGS.items()}, ratings
 
-    sequence = go_to(terminal, "Sequence")
+    go_to(terminal, "Sequence")
     sequence = terminal.wait_for("Your watch sequence: 3 entries", "the three entries")
     assert table_rows(sequence) == list(enumerate(SEQUENCE, start=1)), sequence
 
-    picks = go_to(terminal, "Picks")
+    go_to(terminal, "Picks")
     picks = terminal.wait_for("ease · trained", f"picks by {SECOND_MODEL}")
     assert f"model {SECOND_MODEL}" in header(picks)
 
