@@ -201,9 +201,9 @@ def run_command(terminal: Terminal, command: str) -> None:
     terminal.press("Enter")
 
 
-def go_to(terminal: Terminal, screen_title: str) -> str:
+def go_to(terminal: Terminal, screen_title: str) -> None:
     run_command(terminal, f"Go to {screen_title}")
-    return terminal.wait_for(f"moviepick · {screen_title} ", f"the {screen_title} screen")
+    terminal.wait_for(f"moviepick · {screen_title} ", f"the {screen_title} screen")
 
 
 def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: Path) -> None:
