@@ -104,17 +104,18 @@ class DiscoverScreen(AppScreen):
         genres.set_options([(name, name) for name in library.dataset.catalog.genre_names])
         self._show_results()
 
-    def _show_profile(self, _: object) -> None:
-        table = self.query_one("#results", MovieTable)
-        if self.app.library is None:
+    def _show_profile(self, _: object = None) -> None:
+        """Your stars and marks beside the results, redrawn in place; while another screen
+        shows, once this one is back."""
+        if self.app.library is None or not self.is_current:
             return
-        items = table.items
-        table.show(
-            self.app.library.dataset.catalog,
-            items,
-            self.app.my_stars,
-            cells={"marks": marks_cells(self.app, items)},
-        )
+        table = self.query_one("#results", MovieTable)
+        table.update_ratings(self.app.my_stars)
+        table.update_cells("marks", marks_cells(self.app, table.items))
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_profile()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_results()

@@ -80,13 +80,15 @@ class RatingsScreen(AppScreen):
 
     def _predicted(self) -> np.ndarray | None:
         library, active = self.app.library, self.app.active_model
-        if library is None or active is None or not self.is_current:
+        if library is None or active is None:
             return None
         return library.picker.predicted_stars(active.model)
 
     def _show_ratings(self, _: object = None) -> None:
+        """The table, from the app's ratings; while another screen shows, once this one is
+        back (on_screen_resume)."""
         library = self.app.library
-        if library is None:
+        if library is None or not self.is_current:
             return
         rated = [each for each in self.app.ratings if each.item is not None]
         predicted = self._predicted()

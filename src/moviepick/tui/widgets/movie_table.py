@@ -256,10 +256,19 @@ class MovieTable(DataTable[Text]):
     def update_ratings(self, ratings: Mapping[int, float]) -> None:
         """Redraw the "You" column after the person's ratings changed."""
         self._ratings = ratings
-        if YOURS not in self._shown:
+        self._redraw(YOURS)
+
+    def update_cells(self, key: str, texts: Sequence[str]) -> None:
+        """Redraw the passed-in column ``key`` with ``texts``, one per row, in place (the rows
+        and the cursor stay)."""
+        self._cells = {**self._cells, key: texts}
+        self._redraw(next((column for column in self._shown if column.key == key), None))
+
+    def _redraw(self, column: Column | None) -> None:
+        if column is None or column not in self._shown:
             return
         for row, item in enumerate(self._items):
-            self.update_cell(str(row), YOURS.key, self._cell(YOURS, item, row))
+            self.update_cell(str(row), column.key, self._cell(column, item, row))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rate" and parameters and float(parameters[0]) % 1 and self.rating_step >= 1:
