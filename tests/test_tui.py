@@ -196,6 +196,19 @@ async def test_keys_in_a_burst_follow_the_focus(data: Path):
         assert pilot.app.return_code is None
 
 
+async def test_the_search_box_s_own_keys_act_in_the_order_typed(data: Path):
+    async with tiny_app(data).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = pilot.app.screen.query_one("#search", Input)
+        # Queued at once, as typed while the loop lags: the box's own keys (backspace, ctrl+u,
+        # the arrows) must act between the characters around them.
+        burst = [*"matrx", "backspace", *"ix", "ctrl+u", *"alien", "home", *"an ", "end", "s"]
+        for key in burst:
+            pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert search.value == "an aliens"
+
+
 async def test_a_rating_in_a_burst_rates_a_result_of_the_whole_query(data: Path):
     async with tiny_app(data).run_test(size=SIZE) as pilot:
         await settle(pilot)
