@@ -182,7 +182,6 @@ def search_and_press(terminal: Terminal, query: str, key: str) -> None:
 
 def back_to_empty_search(terminal: Terminal) -> None:
     terminal.press("/", "C-u")
-    # Waited for: a key typed right behind ctrl+u lands in the box before ctrl+u empties it.
     terminal.wait_for(SEARCH_PLACEHOLDER, "the search box emptied")
 
 
@@ -204,6 +203,12 @@ def run_command(terminal: Terminal, command: str) -> None:
 def go_to(terminal: Terminal, screen_title: str) -> None:
     run_command(terminal, f"Go to {screen_title}")
     terminal.wait_for(f"moviepick · {screen_title} ", f"the {screen_title} screen")
+
+
+def go_by_key(terminal: Terminal, number: int, screen_title: str) -> None:
+    """alt+number, as the terminal sends it (ESC and the digit), from wherever the focus is."""
+    terminal.press(f"M-{number}")
+    terminal.wait_for(f"moviepick · {screen_title} ", f"the {screen_title} screen by alt+{number}")
 
 
 def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: Path) -> None:
@@ -262,17 +267,17 @@ def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: P
         f"Discover with {SECOND_MODEL}, the model chosen before the restart",
     )
 
-    go_to(terminal, "Ratings")
+    go_by_key(terminal, 3, "Ratings")  # from the search box, which has the focus
     ratings = terminal.wait_for("You rated 5 movies", "the five ratings")
     rows = (RATED_ROW.match(line) for line in ratings.splitlines())
     shown = {row["title"]: len(row["stars"]) for row in rows if row}
     assert shown == {title: stars for title, (_, stars) in RATINGS.items()}, ratings
 
-    go_to(terminal, "Sequence")
+    go_by_key(terminal, 2, "Sequence")
     sequence = terminal.wait_for("Your watch sequence: 3 entries", "the three entries")
     assert table_rows(sequence) == list(enumerate(SEQUENCE, start=1)), sequence
 
-    go_to(terminal, "Picks")
+    go_by_key(terminal, 4, "Picks")
     picks = terminal.wait_for("ease · trained", f"picks by {SECOND_MODEL}")
     assert f"model {SECOND_MODEL}" in header(picks)
 
