@@ -204,10 +204,12 @@ async def test_picks_switch_models_show_reasons_and_filter(data: Path):
         await settle(pilot)
         assert app.active_model.name == "als-ml-tiny"
         assert all("The Matrix" in pick.reason for pick in app.picks[:3])
+        await pilot.press("down", "down")
         app.screen.query_one("#model", Select).value = "ease-ml-tiny"
         await settle(pilot)
         assert app.active_model.name == "ease-ml-tiny"
         assert set(titles(pilot, "picks")[:3]) <= SCI_FI
+        assert table(pilot, "picks").cursor_row == 0  # another model's list from its top
         app.screen.query_one("#model", Select).value = "als-ml-tiny"
         await pilot.pause()
         assert app.active_model.name == "als-ml-tiny"  # from the cache, at once

@@ -114,6 +114,7 @@ class PicksScreen(AppScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._filled_by: dict[str | None, str | None] = {}  # table id -> the model it shows
         self.query_one("#compare-pane").display = False
         self.watch(self.app, "library", self._show_library)
         self.watch(self.app, "saved_models", self._show_models)
@@ -178,7 +179,7 @@ class PicksScreen(AppScreen):
         if picks is None or self.app.library is None:
             return
         shared = self.app.compared.comparison.shared if self.app.compared else None
-        self._fill(self.query_one("#picks", MovieTable), list(picks), shared)
+        self._fill(self.query_one("#picks", MovieTable), list(picks), self._active_name(), shared)
 
     def _show_comparison(self, compared: Compared | None) -> None:
         pane = self.query_one("#compare-pane")
@@ -195,14 +196,23 @@ class PicksScreen(AppScreen):
         self.query_one("#compare-summary", Label).update(
             f"{SHARED} {len(comparison.shared)} of {len(comparison.left)} in both lists"
         )
-        self._fill(self.query_one("#picks", MovieTable), comparison.left, comparison.shared)
-        self._fill(self.query_one("#compared", MovieTable), comparison.right, comparison.shared)
+        left, right = self.query_one("#picks", MovieTable), self.query_one("#compared", MovieTable)
+        self._fill(left, comparison.left, self._active_name(), comparison.shared)
+        self._fill(right, comparison.right, compared.model, comparison.shared)
 
     def _fill(
-        self, table: MovieTable, picks: list[Pick], shared: frozenset[int] | None = None
+        self,
+        table: MovieTable,
+        picks: list[Pick],
+        model: str | None,
+        shared: frozenset[int] | None = None,
     ) -> None:
-        """Fill ``table`` with ``picks``; while comparing, ``shared`` marks the common ones."""
+        """Fill ``table`` with ``model``'s ``picks``; while comparing, ``shared`` marks the
+        common ones. The cursor stays on its movie while the model stays; another model's
+        list starts at its top."""
         assert self.app.library is not None
+        same_model = self._filled_by.get(table.id) == model
+        self._filled_by[table.id] = model
         cells = {
             "score": [f"{pick.score:.3f}" for pick in picks],
             "reason": [pick.reason for pick in picks],
@@ -214,7 +224,12 @@ class PicksScreen(AppScreen):
             [pick.item for pick in picks],
             self.app.my_stars,
             cells=cells,
+            keep_cursor=same_model,
         )
+
+    def _active_name(self) -> str | None:
+        active = self.app.active_model
+        return active.name if active else None
 
     # --- what the person asks -------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Select
+from textual.widgets import DataTable, Label, Select
 
 from moviepick.tui.screens.base import AppScreen
 from moviepick.tui.widgets.movie_table import (
@@ -115,6 +115,7 @@ class SequenceScreen(AppScreen):
                 yield Select[str]([], prompt="model for what next", id="next-model")
                 yield Label(id="next-hint", classes="note")
                 yield MovieTable([RANK, TITLE, YEAR, REASON], id="next")
+                yield Label(id="next-why", classes="note")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -183,6 +184,15 @@ class SequenceScreen(AppScreen):
             self.app.my_stars,
             cells={"reason": [pick.reason for pick in picks]},
         )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted pick's reason in full under the list, which is too narrow for it."""
+        next_picks = self.app.next_picks
+        if event.data_table.id != "next" or next_picks is None:
+            return
+        row = event.cursor_row
+        reason = next_picks.picks[row].reason if 0 <= row < len(next_picks.picks) else ""
+        self.query_one("#next-why", Label).update(reason)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("move", "remove"):
