@@ -92,5 +92,9 @@ class MovieCommands(Provider):
                 label,
                 partial(app.open_movie, item),
                 text=label,
-                help=f"{genres} · {int(catalog.rating_count[item]):,} ratings",
+                help=f"{genres} · {ratings_text(int(catalog.rating_count[item]))}",
             )
+
+
+def ratings_text(count: int) -> str:
+    return f"{count:,} rating{'' if count == 1 else 's'}"
