@@ -102,7 +102,6 @@ class MoviepickApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "moviepick"
     DEFAULT_MODE = "discover"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     MODES: ClassVar[dict[str, Any]] = {
         "discover": DiscoverScreen,
         "sequence": SequenceScreen,
