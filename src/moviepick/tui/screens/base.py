@@ -30,7 +30,7 @@ class AppScreen(Screen[None]):
         yield Header()
         yield ModeTabs(self.MODE)
         yield from self.compose_body()
-        yield TaskProgress(id="progress")
+        yield TaskProgress(self.app.activity, id="progress")
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -38,7 +38,7 @@ class AppScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"moviepick · {TITLES[self.MODE]}"
-        self.watch(self.app, "activity", self.query_one(TaskProgress).show)
+        self.watch(self.app, "activity", self.query_one(TaskProgress).show, init=False)
         self.watch(self.app, "library", self._show_source, init=False)
         self.watch(self.app, "active_model", self._show_source)
 

@@ -310,6 +310,7 @@ class MovieTable(DataTable[Text]):
             self._rebuild(self.highlighted_item, self.cursor_row)
 
     def _rebuild(self, keep: int | None, row: int) -> None:
+        had_rows = self.row_count > 0
         self.clear(columns=True)
         self._shown, self._widths = self._layout()
         for column, width in zip(self._shown, self._widths, strict=True):
@@ -324,7 +325,10 @@ class MovieTable(DataTable[Text]):
             row = self._items.index(keep)
         row = min(row, len(self._items) - 1)
         self.move_cursor(row=max(row, 0), scroll=True)
-        self.refresh_bindings()
+        if bool(self._items) != had_rows:
+            # The row keys are offered only with a row to act on (check_action). Refreshing
+            # the bindings rebuilds the footer, so only when that changes.
+            self.refresh_bindings()
 
     def _layout(self) -> tuple[tuple[Column, ...], tuple[int, ...]]:
         """The columns that fit, minor ones dropped until the title has its room, and their

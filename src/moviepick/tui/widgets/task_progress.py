@@ -13,26 +13,30 @@ if TYPE_CHECKING:
 
 
 class TaskProgress(Horizontal):
-    """Hidden while idle; a label and a bar (pulsing while the total is unknown) while busy."""
+    """Hidden while idle; a label and a bar (pulsing while the total is unknown) while busy.
+    Built showing ``activity`` (the work under way as its screen opens), so the first frame
+    needs no second layout."""
+
+    def __init__(self, activity: Activity | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = activity
+        self.display = activity is not None
 
     def compose(self) -> ComposeResult:
-        yield Label(id="task-label")
-        yield ProgressBar(id="task-bar", show_eta=False)
-
-    def on_mount(self) -> None:
-        self.display = False
-
-    def report(self, label: str, progress: float = 0, total: float | None = None) -> None:
-        self.query_one("#task-label", Label).update(label)
-        self.query_one("#task-bar", ProgressBar).update(total=total, progress=progress)
-        self.display = True
-
-    def done(self) -> None:
-        self.display = False
+        activity = self._initial
+        yield Label(activity.label if activity else "", id="task-label")
+        bar = ProgressBar(id="task-bar", show_eta=False)
+        if activity is not None:
+            bar.update(total=activity.total, progress=activity.progress)
+        yield bar
 
     def show(self, activity: Activity | None) -> None:
         """The app's work under way, or nothing (None)."""
         if activity is None:
-            self.done()
-        else:
-            self.report(activity.label, activity.progress, activity.total)
+            self.display = False
+            return
+        self.query_one("#task-label", Label).update(activity.label)
+        self.query_one("#task-bar", ProgressBar).update(
+            total=activity.total, progress=activity.progress
+        )
+        self.display = True
