@@ -15,6 +15,7 @@ in the background; with no dataset the app offers to download one.
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
@@ -482,4 +483,9 @@ class MoviepickApp(App[None]):
 
 def run_app(data: str | None = None) -> None:
     """Open the full-screen app on ``data`` (a folder, zip or dataset name; None: the default)."""
-    MoviepickApp(data, load_config()).run()
+    app = MoviepickApp(data, load_config())
+    # What start-up built (modules, classes, the config) lives as long as the app: frozen, the
+    # collector never walks it again. A full collection of it fell before the first frame
+    # (15 ms of the first paint's 100).
+    gc.freeze()
+    app.run()
