@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from moviepick.tui.modes import TITLES
+from moviepick.tui.widgets.key_footer import KeyFooter
 from moviepick.tui.widgets.mode_tabs import ModeTabs
 from moviepick.tui.widgets.movie_table import MovieTable
 from moviepick.tui.widgets.task_progress import TaskProgress
@@ -31,7 +32,7 @@ class AppScreen(Screen[None]):
         yield ModeTabs(self.MODE)
         yield from self.compose_body()
         yield TaskProgress(self.app.activity, id="progress")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -305,6 +305,9 @@ class MovieTable(DataTable[Text]):
         else:
             handler(message)
 
+    def on_mount(self) -> None:
+        self._rebuild(None, 0)  # the columns, so the first frame has the header
+
     def on_resize(self, event: events.Resize) -> None:
         if self._layout() != (self._shown, self._widths):
             self._rebuild(self.highlighted_item, self.cursor_row)
@@ -345,7 +348,10 @@ class MovieTable(DataTable[Text]):
     def _widths_of(self, columns: list[Column]) -> tuple[int, ...]:
         fixed = sum(column.width for column in columns)
         padding = 2 * self.cell_padding * len(columns)
-        room = max(self.size.width - fixed - padding - SCROLLBAR_ROOM, 0)
+        # Before its first layout the table has no size: the terminal's width is the guess,
+        # right for a table across the screen (the first resize corrects a narrower one).
+        width = self.size.width or self.app.size.width
+        room = max(width - fixed - padding - SCROLLBAR_ROOM, 0)
         shares = sum(column.share for column in columns if not column.width)
         return tuple(
             column.width or max(MIN_FLEX_WIDTH, room * column.share // max(shares, 1))
