@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import tempfile
@@ -66,6 +67,7 @@ async def app_refresh_times(
     from moviepick.tui.app import MoviepickApp
 
     app = MoviepickApp(data, Config(model=model_name))
+    gc.freeze()  # as run_app does before the app runs
 
     async def until(ready: Callable[[], object]) -> None:
         deadline = time.perf_counter() + 60
