@@ -44,7 +44,7 @@ def _protocols_help() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from moviepick.cli import commands, evaluate
+    from moviepick.cli import commands, evaluate, stats_command
     from moviepick.cli.params import add_param_flags
     from moviepick.evaluation.protocols import PROTOCOLS
     from moviepick.models.registry import model_class, model_names
@@ -173,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     delete = models_commands.add_parser("delete", help="delete a saved model")
     delete.add_argument("name", metavar="NAME")
     delete.set_defaults(handler=commands.models_delete)
+
+    stats = subcommand(
+        "stats",
+        "the dataset's statistics (counts, spread, popular and top rated movies, ratings by "
+        "stars, genre, release decade and time) and your ratings against everyone's",
+    )
+    _json_option(stats)
+    stats.set_defaults(handler=stats_command.stats)
     return parser
 
 
