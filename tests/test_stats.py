@@ -187,7 +187,7 @@ def test_stats_command_as_json_with_your_taste(capsys, tmp_path):
         "everyone": pytest.approx(5 / 6),
     }
     code, out, _ = run(capsys, "stats", "--data", str(folder))
-    assert "your mean 4.00 from 2 ratings; everyone's 3.50" in out
+    assert "Your mean rating 4.00 (2 ratings); everyone's 3.50, 4.00 on your movies" in out
 
 
 def test_stats_command_names_missing_data_in_one_line(capsys, tmp_path):

@@ -138,11 +138,11 @@ def _genre_table(figures: DatasetStats) -> Table:
 def _taste_panel(mine: Taste | None) -> RenderableType:
     if mine is None:
         return Text("Your taste: no ratings of this dataset's movies yet")
-    means = (
-        f"your mean {mine.my_mean:.2f} from {mine.n_ratings:,} ratings; everyone's "
-        f"{mine.everyone_mean:.2f}, {mine.same_movies_mean:.2f} on the movies you rated"
+    means = Text(
+        f"Your mean rating {mine.my_mean:.2f} ({mine.n_ratings:,} ratings); everyone's "
+        f"{mine.everyone_mean:.2f}, {mine.same_movies_mean:.2f} on your movies"
     )
-    table = _table(f"Your taste: {means}", ["genre", "you", "", "everyone", ""])
+    table = _table("Your taste: the share of ratings per genre", ["genre", "you", "", "all", ""])
     for share in mine.genres:
         table.add_row(
             share.genre,
@@ -151,7 +151,7 @@ def _taste_panel(mine: Taste | None) -> RenderableType:
             f"{share.everyone:.0%}",
             _bar(share.everyone, BAR_WIDTH // 2),
         )
-    return table
+    return Group(means, table)
 
 
 def _table(title: str, columns: Sequence[str]) -> Table:

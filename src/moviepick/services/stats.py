@@ -110,6 +110,8 @@ class Taste:
 def dataset_stats(
     dataset: Dataset, *, n: int = TOP_MOVIES, min_ratings: int = MIN_RATINGS
 ) -> DatasetStats:
+    """The figures of every panel: ``n`` movies a top table, and the top rated only among
+    movies with at least ``min_ratings`` ratings (a high average of few ratings says little)."""
     interactions, catalog = dataset.interactions, dataset.catalog
     user_counts = np.bincount(interactions.users, minlength=interactions.n_users)
     movie_counts = catalog.rating_count.astype(np.int64)
