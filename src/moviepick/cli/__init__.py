@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
             "a model of the order holds out each person's latest movie instead; 0: none)",
         )
         _json_option(model_parser)
+        model_parser.add_argument(
+            "--events",
+            action="store_true",
+            help="instead of the progress bar, print one JSON object a line as training goes: "
+            "progress, then saved or error (what the app reads from its training process)",
+        )
         model_parser.set_defaults(handler=commands.train, model=name)
 
     evaluate_parser = subcommand(

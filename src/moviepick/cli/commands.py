@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+from typing import Any
 
 from moviepick.cli import render
 from moviepick.cli.params import collect_params
 from moviepick.config import load_config
+from moviepick.data.dataset import Dataset
 from moviepick.errors import MoviepickError
+from moviepick.models.base import Recommender
 from moviepick.models.registry import create_model, model_class
 from moviepick.profile import Profile
 from moviepick.services.datasets import open_dataset
 from moviepick.services.model_choice import check_model_choice
 from moviepick.services.picks import Picker, PickFilters
 from moviepick.services.saved_models import load_or_train, train_and_save
-from moviepick.store import ModelStore
+from moviepick.services.train_process import EventWriter, error_record, saved_record
+from moviepick.store import ModelInfo, ModelStore
+from moviepick.training.events import Progress
 
 
 def train(args: argparse.Namespace) -> int:
-    params = collect_params(args, model_class(args.model))
-    create_model(args.model, **params)  # a hyper-parameter it refuses is said before any work
-    dataset = open_dataset(args.data)
+    if args.events:
+        return _train_with_events(args)
+    dataset, params = _train_inputs(args)
     with render.fit_progress(f"{args.model} on {dataset.name}", quiet=args.json) as report:
-        model, info = train_and_save(
-            dataset,
-            args.model,
-            params,
-            save_as=args.name,
-            valid_fraction=args.valid_fraction,
-            progress=report,
-        )
+        model, info = _train_and_save(args, dataset, params, report)
     device = getattr(model, "device_used", None)  # torch models say where they trained
     if args.json:
         render.print_json(
@@ -49,6 +49,41 @@ def train(args: argparse.Namespace) -> int:
         render.console.print(
             f"saved [bold]{info.name}[/] to {info.path}  {render.format_metrics(info.metrics)}"
         )
+    return 0
+
+
+def _train_inputs(args: argparse.Namespace) -> tuple[Dataset, dict[str, Any]]:
+    params = collect_params(args, model_class(args.model))
+    create_model(args.model, **params)  # a hyper-parameter it refuses is said before any work
+    return open_dataset(args.data), params
+
+
+def _train_and_save(
+    args: argparse.Namespace, dataset: Dataset, params: dict[str, Any], progress: Progress
+) -> tuple[Recommender, ModelInfo]:
+    return train_and_save(
+        dataset,
+        args.model,
+        params,
+        save_as=args.name,
+        valid_fraction=args.valid_fraction,
+        progress=progress,
+    )
+
+
+def _train_with_events(args: argparse.Namespace) -> int:
+    """``train --events``: JSON lines on stdout for :class:`TrainProcess`."""
+    # Cancel terminates the child: raised as KeyboardInterrupt, it lets a save under way remove
+    # its staging folder on the way out.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    writer = EventWriter(sys.stdout)
+    try:
+        dataset, params = _train_inputs(args)
+        _, info = _train_and_save(args, dataset, params, writer)
+    except MoviepickError as error:
+        writer.write(error_record(str(error)))
+        return 1
+    writer.write(saved_record(info))
     return 0
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from threadpoolctl import threadpool_limits
 
 from moviepick.data.catalog import Catalog
 from moviepick.data.interactions import Interactions
@@ -49,6 +52,7 @@ def fit_model(
     """A fresh ``model_name`` with ``params``, prepared with ``catalog`` and fitted on ``train``
     (early-stopping on ``valid`` where the model does).
 
+    The fit runs with the BLAS threads its model asks for (``Recommender.blas_threads``).
     Every fit event goes to ``progress``; after each, ``should_stop()`` is asked, and a True
     answer raises :class:`Cancelled` out of the fit (between batches for the torch models).
     """
@@ -65,5 +69,15 @@ def fit_model(
             raise Cancelled(f"fitting {model_name} was cancelled")
 
     started = time.perf_counter()
-    model.fit(train, valid=valid, progress=report)
+    with threadpool_limits(limits=blas_thread_count(model.blas_threads), user_api="blas"):
+        model.fit(train, valid=valid, progress=report)
     return FitResult(model, time.perf_counter() - started, tuple(curve))
+
+
+def blas_thread_count(wanted: Literal["one", "all"]) -> int:
+    """1, or every CPU this process may run on."""
+    if wanted == "one":
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -15,7 +15,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -174,6 +174,10 @@ class Recommender(ABC):
     reads_order: ClassVar[bool] = False
     # Distinct inputs up to which the default explain is exact leave-one-out.
     explain_exact_up_to: ClassVar[int] = EXACT_EXPLAIN_INPUTS
+    # BLAS threads during fit (fitting.fit_model sets them): "one" where the work is many
+    # small solves, which threads only slow down on a busy machine (ALS fits took ~10x longer
+    # on 2 busy cores with the default threads), "all" where a large dense solve profits.
+    blas_threads: ClassVar[Literal["one", "all"]] = "one"
 
     @dataclass
     class Params:

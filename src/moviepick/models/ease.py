@@ -68,6 +68,7 @@ SELECTION_CUTOFF = 20
 class EASE(Recommender):
     name = "ease"
     description = "Closed-form item-item model (EASE, Steck 2019); strong for top-N picks"
+    blas_threads = "all"  # one dense inversion of the item-item Gram matrix
 
     @dataclass
     class Params:
