@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,14 @@ from tui_support import write_tiny_movielens
 from moviepick import paths
 from moviepick.data.loader import load_dataset
 from moviepick.fitting.fit import blas_thread_count, fit_model
-from moviepick.services.train_process import Failed, Saved, TrainProcess, param_flags
+from moviepick.services.train_process import (
+    EventWriter,
+    Failed,
+    Saved,
+    TrainProcess,
+    param_flags,
+    parse_record,
+)
 from moviepick.store import load_model
 from moviepick.training.events import FitEvent
 
@@ -97,6 +105,20 @@ def test_a_child_that_ends_without_a_result_fails() -> None:
     assert list(child_running("pass").events()) == [
         Failed("training process ended without saving the model")
     ]
+
+
+def test_the_writer_leaves_out_heartbeats_that_come_too_soon() -> None:
+    stream = io.StringIO()
+    write = EventWriter(stream)
+    epoch = FitEvent(1, 5, loss=0.5, metrics={"valid RMSE": 0.9}, elapsed=0.1)
+
+    write(epoch)
+    write(FitEvent(1, 5, heartbeat=True))  # right after a line: left out
+    time.sleep(0.3)
+    write(FitEvent(1, 5, heartbeat=True))
+
+    lines = stream.getvalue().splitlines()
+    assert [parse_record(line) for line in lines] == [epoch, FitEvent(1, 5, heartbeat=True)]
 
 
 def test_param_flags_spell_the_train_options() -> None:
