@@ -8,6 +8,7 @@ from moviepick import store
 from moviepick.errors import ModelError
 from moviepick.models.base import Query, Recommender
 from moviepick.store import ModelStore, load_model, save_model, update_metrics
+from moviepick.training.events import FitEvent
 
 
 class Fixed(Recommender):
@@ -106,3 +107,35 @@ def test_store_finds_by_saved_name_type_name_or_newest(tmp_path):
         models.delete("mine")
     with pytest.raises(ModelError, match="invalid model name"):
         models.path("../escape")
+
+
+def test_the_curve_round_trips_without_heartbeats(tmp_path):
+    curve = [
+        FitEvent(step=1, total=2, loss=0.5, metrics={"valid RMSE": np.float32(1.25)}, elapsed=0.1),
+        FitEvent(step=1, total=2, loss=0.5, metrics={"valid RMSE": 1.25}, heartbeat=True),
+        FitEvent(step=2, total=2, loss=None, metrics={"valid RMSE": 1.0}, elapsed=0.2),
+    ]
+    save_model(fitted(), tmp_path / "m", dataset="d", fingerprint="f", curve=curve)
+    update_metrics(tmp_path / "m", {"leave-last-out HR@10": 0.25})
+    assert store.read_info(tmp_path / "m").curve == (curve[0], curve[2])
+
+
+def test_a_model_saved_before_curves_loads_with_an_empty_curve(tmp_path):
+    save_model(fitted(), tmp_path / "m", dataset="d", fingerprint="f", metrics={"RMSE": 0.9})
+    config_file = tmp_path / "m" / "config.json"
+    config = json.loads(config_file.read_text())
+    del config["curve"]
+    config_file.write_text(json.dumps(config))
+    info = store.read_info(tmp_path / "m")
+    assert info.curve == () and info.metrics == {"RMSE": 0.9}
+    assert load_model(tmp_path / "m", fingerprint="f").n_items == 5
+
+
+def test_a_malformed_curve_is_a_corrupt_config(tmp_path):
+    save_model(fitted(), tmp_path / "m", dataset="d", fingerprint="f")
+    config_file = tmp_path / "m" / "config.json"
+    config = json.loads(config_file.read_text())
+    config["curve"] = [{"step": 1}]
+    config_file.write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="corrupt model config"):
+        store.read_info(tmp_path / "m")

@@ -12,6 +12,7 @@ import platform
 import shutil
 import time
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,12 @@ from moviepick import __version__, atomic, paths
 from moviepick.errors import ModelError
 from moviepick.models.base import Recommender
 from moviepick.models.registry import model_class
+from moviepick.training.events import FitEvent
 
 CONFIG_FILE = "config.json"
 ARRAYS_FILE = "arrays.npz"
+# Bumped only for a change an older moviepick would misread; a new optional key (the curve) is
+# not one: readers take what they know and default what an older file lacks.
 FORMAT_VERSION = 1
 
 
@@ -40,6 +44,9 @@ class ModelInfo:
     fingerprint: str
     metrics: dict[str, Any]
     created: float
+    # The training curve, one event per iteration or epoch; empty for models saved before
+    # curves were stored.
+    curve: tuple[FitEvent, ...] = ()
 
     @property
     def created_text(self) -> str:
@@ -53,6 +60,7 @@ def save_model(
     dataset: str,
     fingerprint: str,
     metrics: dict[str, Any] | None = None,
+    curve: Iterable[FitEvent] = (),
 ) -> None:
     config = {
         "format": FORMAT_VERSION,
@@ -62,6 +70,7 @@ def save_model(
         "dataset": dataset,
         "fingerprint": fingerprint,
         "metrics": metrics or {},
+        "curve": curve_records(curve),
         "created": time.time(),
         "versions": {
             "moviepick": __version__,
@@ -90,9 +99,36 @@ def read_info(path: Path) -> ModelInfo:
             fingerprint=str(config["fingerprint"]),
             metrics=dict(config.get("metrics", {})),
             created=float(config.get("created", 0.0)),
+            curve=tuple(_fit_event(record) for record in config.get("curve", [])),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(f"corrupt model config {config_file}: {error}") from None
+
+
+def curve_records(curve: Iterable[FitEvent]) -> list[dict[str, Any]]:
+    """The curve as JSON records, heartbeats left out (they repeat the event before them)."""
+    return [
+        {
+            "step": event.step,
+            "total": event.total,
+            "loss": None if event.loss is None else float(event.loss),
+            "metrics": {name: float(value) for name, value in event.metrics.items()},
+            "elapsed": round(event.elapsed, 3),
+        }
+        for event in curve
+        if not event.heartbeat
+    ]
+
+
+def _fit_event(record: dict[str, Any]) -> FitEvent:
+    loss = record.get("loss")
+    return FitEvent(
+        step=int(record["step"]),
+        total=int(record["total"]),
+        loss=None if loss is None else float(loss),
+        metrics={str(name): float(value) for name, value in dict(record["metrics"]).items()},
+        elapsed=float(record.get("elapsed", 0.0)),
+    )
 
 
 def load_model(path: Path, fingerprint: str | None = None) -> Recommender:

@@ -54,6 +54,7 @@ def train_and_save(
         dataset=dataset.name,
         fingerprint=dataset.fingerprint,
         metrics=metrics,
+        curve=fitted.curve,
     )
     return fitted.model, read_info(path)
 
