@@ -7,6 +7,12 @@ import signal
 import sys
 from typing import Any
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
 from moviepick.cli import render
 from moviepick.cli.params import collect_params
 from moviepick.config import load_config
@@ -20,7 +26,7 @@ from moviepick.services.model_choice import check_model_choice
 from moviepick.services.picks import Picker, PickFilters
 from moviepick.services.saved_models import load_or_train, train_and_save
 from moviepick.services.train_process import EventWriter, error_record, saved_record
-from moviepick.store import ModelInfo, ModelStore
+from moviepick.store import ModelInfo, ModelStore, curve_records
 from moviepick.training.events import Progress
 
 
@@ -232,6 +238,9 @@ def data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+FIT_SECONDS = "fit seconds"
+
+
 def models_list(args: argparse.Namespace) -> int:
     infos = ModelStore().list()
     if args.json:
@@ -244,6 +253,7 @@ def models_list(args: argparse.Namespace) -> int:
                     "created": i.created_text,
                     "params": i.params,
                     "metrics": i.metrics,
+                    "curve": curve_records(i.curve),
                 }
                 for i in infos
             ]
@@ -252,13 +262,71 @@ def models_list(args: argparse.Namespace) -> int:
     if not infos:
         render.console.print("no saved models yet: try `moviepick train als`")
         return 0
-    rows = [
-        (i.name, i.model, i.dataset, i.created_text, render.format_metrics(i.metrics))
-        for i in infos
-    ]
-    columns = ["name", "model", "dataset", "trained", "metrics"]
-    render.console.print(render.table("Saved models", columns, rows))
+    _print_whole(_models_table(infos))
     return 0
+
+
+def _models_table(infos: list[ModelInfo]) -> Table:
+    table = Table(title="Saved models", title_justify="left", header_style="bold")
+    for column in ("name", "model", "dataset", "trained"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("fit", no_wrap=True, justify="right")
+    table.add_column("figures")
+    for info in infos:
+        figures = {name: value for name, value in info.metrics.items() if name != FIT_SECONDS}
+        table.add_row(
+            info.name,
+            info.model,
+            info.dataset,
+            info.created_text,
+            _duration(info.metrics.get(FIT_SECONDS)),
+            _Items([f"{name} {_figure(value)}" for name, value in figures.items()]),
+        )
+    return table
+
+
+def _figure(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _duration(seconds: Any) -> str:
+    if not isinstance(seconds, int | float):
+        return "–"
+    if seconds < 60:
+        return f"{seconds:.3g} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+class _Items:
+    """Short texts side by side, two spaces apart, that break onto a new line only between
+    items (rich would break inside one, between a metric's name and its value)."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.items = items
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max((cell_len(item) for item in self.items), default=0)
+        return Measurement(widest, cell_len("  ".join(self.items)))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[str] = []
+        for item in self.items:
+            if lines and cell_len(f"{lines[-1]}  {item}") <= options.max_width:
+                lines[-1] = f"{lines[-1]}  {item}"
+            else:
+                lines.append(item)
+        yield Text("\n".join(lines), overflow="fold")
+
+
+def _print_whole(renderable: RenderableType) -> None:
+    """On a terminal, fit the screen; piped, as wide as the content needs, so that a script or
+    a file gets whole lines rather than ones wrapped at 80 columns."""
+    console = render.console
+    if not console.is_terminal:
+        needed = Measurement.get(console, console.options.update_width(sys.maxsize), renderable)
+        console = Console(width=needed.maximum, file=console.file)
+    console.print(renderable)
 
 
 def models_delete(args: argparse.Namespace) -> int:
