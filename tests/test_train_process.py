@@ -14,8 +14,8 @@ from tui_support import write_tiny_movielens
 from moviepick import paths
 from moviepick.data.loader import load_dataset
 from moviepick.fitting.fit import blas_thread_count, fit_model
+from moviepick.services.child_process import EventWriter
 from moviepick.services.train_process import (
-    EventWriter,
     Failed,
     Saved,
     TrainProcess,

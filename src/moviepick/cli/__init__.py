@@ -111,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate_parser.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
     _json_option(evaluate_parser)
+    evaluate_parser.add_argument(
+        "--events",
+        action="store_true",
+        help="instead of progress bars and the leaderboard, print one JSON object a line: "
+        "each model's progress and result, then done or error (what the app reads from its "
+        "evaluation process)",
+    )
     evaluate_parser.set_defaults(handler=evaluate.evaluate)
 
     recommend = subcommand(

@@ -21,11 +21,12 @@ from moviepick.errors import MoviepickError
 from moviepick.models.base import Recommender
 from moviepick.models.registry import create_model, model_class
 from moviepick.profile import Profile
+from moviepick.services.child_process import EventWriter, error_record
 from moviepick.services.datasets import open_dataset
 from moviepick.services.model_choice import check_model_choice
 from moviepick.services.picks import Picker, PickFilters
 from moviepick.services.saved_models import load_or_train, train_and_save
-from moviepick.services.train_process import EventWriter, error_record, saved_record
+from moviepick.services.train_process import saved_record
 from moviepick.store import ModelInfo, ModelStore, curve_records
 from moviepick.training.events import Progress
 

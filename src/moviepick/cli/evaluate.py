@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from moviepick.cli import render
@@ -19,10 +23,47 @@ from moviepick.evaluation.protocols import (
     protocols_for,
     supports,
 )
+from moviepick.services.child_process import EventWriter, error_record
 from moviepick.services.datasets import open_dataset
+from moviepick.services.evaluate_process import done_record, result_record, skipped_record
+
+OnEvent = Callable[[EvaluationEvent], None]
 
 
 def evaluate(args: argparse.Namespace) -> int:
+    if args.events:
+        return _evaluate_with_events(args)
+    dataset, plan = _plan(args)
+    report = _ConsoleReport(quiet=args.json)
+    leaderboards = [
+        (spec, _leaderboard(args, dataset, spec, names, report)) for spec, names in plan
+    ]
+    if args.json:
+        render.print_json([record for _, records in leaderboards for record in records])
+        return 0
+    for spec, records in leaderboards:
+        _print_leaderboard(dataset, spec, records)
+    return 0
+
+
+def _evaluate_with_events(args: argparse.Namespace) -> int:
+    """``evaluate --events``: JSON lines on stdout for :class:`EvaluateProcess`."""
+    # Cancel terminates the child: raised as KeyboardInterrupt, it leaves between atomic writes.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    writer = EventWriter(sys.stdout)
+    try:
+        dataset, plan = _plan(args)
+        for spec, names in plan:
+            _leaderboard(args, dataset, spec, names, _EventsReport(writer))
+    except MoviepickError as error:
+        writer.write(error_record(str(error)))
+        return 1
+    writer.write(done_record())
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> tuple[Dataset, list[tuple[Protocol, list[str]]]]:
+    """The dataset, and each protocol to evaluate on with its models."""
     if args.all == bool(args.models):
         raise MoviepickError("name the models to evaluate, or give --all (not both)")
     named = list(dict.fromkeys(args.models))
@@ -37,15 +78,7 @@ def evaluate(args: argparse.Namespace) -> int:
             (spec, _models_to_evaluate(named, spec, every_protocol=True))
             for spec in (protocol(name) for name in protocols_for(dataset.name))
         ]
-    leaderboards = [
-        (spec, _leaderboard(args, dataset, spec, names)) for spec, names in plan if names
-    ]
-    if args.json:
-        render.print_json([record for _, records in leaderboards for record in records])
-        return 0
-    for spec, records in leaderboards:
-        _print_leaderboard(dataset, spec, records)
-    return 0
+    return dataset, [(spec, names) for spec, names in plan if names]
 
 
 def _models_to_evaluate(named: list[str], spec: Protocol, every_protocol: bool) -> list[str]:
@@ -63,17 +96,17 @@ def _models_to_evaluate(named: list[str], spec: Protocol, every_protocol: bool) 
 
 
 def _leaderboard(
-    args: argparse.Namespace, dataset: Dataset, spec: Protocol, names: list[str]
+    args: argparse.Namespace,
+    dataset: Dataset,
+    spec: Protocol,
+    names: list[str],
+    report: _ConsoleReport | _EventsReport,
 ) -> list[dict[str, Any]]:
     """The records of ``names`` on ``spec``, best first; a model that refuses the data is
-    skipped with a warning under ``--all``."""
+    skipped under ``--all``."""
     records = []
     for name in names:
-        with render.fit_progress(f"{name} {spec.name}", quiet=args.json) as report:
-
-            def on_event(event: EvaluationEvent) -> None:
-                report(event.event, event.stage)
-
+        with report.evaluating(name, spec) as on_event:
             try:
                 record, was_stored = evaluate_or_reuse(
                     name,
@@ -86,12 +119,52 @@ def _leaderboard(
             except ModelError as error:
                 if not args.all:
                     raise
-                render.errors.print(f"[yellow]skipped {name} on {spec.name}:[/] {error}")
+                report.skipped(name, spec, error)
                 continue
-        records.append({**record, "reused": was_stored})
+        record = {**record, "reused": was_stored}
+        report.evaluated(record)
+        records.append(record)
     if not records:
         raise MoviepickError(f"no model could be evaluated on {spec.name}")
     return rank_records(records, spec.name)
+
+
+class _ConsoleReport:
+    """Plain ``evaluate``: a progress bar per model (none under ``--json``), a skip warned."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    @contextlib.contextmanager
+    def evaluating(self, name: str, spec: Protocol) -> Iterator[OnEvent]:
+        with render.fit_progress(f"{name} {spec.name}", quiet=self.quiet) as report:
+            yield lambda event: report(event.event, event.stage)
+
+    def skipped(self, name: str, spec: Protocol, error: ModelError) -> None:
+        render.errors.print(f"[yellow]skipped {name} on {spec.name}:[/] {error}")
+
+    def evaluated(self, record: dict[str, Any]) -> None:
+        """Printed with the leaderboard, once every model is evaluated."""
+
+
+class _EventsReport:
+    """``evaluate --events``: a line per progress event, skip and result."""
+
+    def __init__(self, writer: EventWriter) -> None:
+        self.writer = writer
+
+    @contextlib.contextmanager
+    def evaluating(self, name: str, spec: Protocol) -> Iterator[OnEvent]:
+        def on_event(event: EvaluationEvent) -> None:
+            self.writer.progress(event.event, model=name, protocol=spec.name, stage=event.stage)
+
+        yield on_event
+
+    def skipped(self, name: str, spec: Protocol, error: ModelError) -> None:
+        self.writer.write(skipped_record(name, spec.name, str(error)))
+
+    def evaluated(self, record: dict[str, Any]) -> None:
+        self.writer.write(result_record(record))
 
 
 def _print_leaderboard(dataset: Dataset, spec: Protocol, records: list[dict[str, Any]]) -> None:
