@@ -51,10 +51,11 @@ def _evaluate_with_events(args: argparse.Namespace) -> int:
     # Cancel terminates the child: raised as KeyboardInterrupt, it leaves between atomic writes.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     writer = EventWriter(sys.stdout)
+    report = _EventsReport(writer)
     try:
         dataset, plan = _plan(args)
         for spec, names in plan:
-            _leaderboard(args, dataset, spec, names, _EventsReport(writer))
+            _leaderboard(args, dataset, spec, names, report)
     except MoviepickError as error:
         writer.write(error_record(str(error)))
         return 1
