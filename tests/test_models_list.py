@@ -1,11 +1,13 @@
 """`moviepick models list`: each saved model's figures and curve, readable when piped."""
 
+import io
 import json
 
 import pytest
+from rich.console import Console
 from tui_support import write_tiny_movielens
 
-from moviepick.cli import main
+from moviepick.cli import main, render
 from moviepick.store import ModelStore, update_metrics
 
 FAST_ALS = ["--factors", "4", "--iters", "3", "--reg", "0.1"]
@@ -29,21 +31,39 @@ def train(capsys, tiny, name: str) -> None:
     run(capsys, "train", "als", "--data", str(tiny), *FAST_ALS, "--name", name)
 
 
+def assert_every_model_whole(lines: list[str]) -> None:
+    """Each saved model's name, fit time and every figure are whole on some line."""
+    for info in ModelStore().list():
+        assert any(info.name in line for line in lines), info.name
+        assert any(f"{info.metrics['fit seconds']:.3g} s" in line for line in lines)
+        for metric, value in info.metrics.items():
+            if metric != "fit seconds":
+                assert any(f"{metric} {value:.4g}" in line for line in lines), metric
+
+
 def test_piped_the_table_keeps_names_and_figures_whole(capsys, tiny, monkeypatch):
     monkeypatch.delenv("COLUMNS", raising=False)
     for name in LONG_NAMES:
         train(capsys, tiny, name)
     update_metrics(ModelStore().path(LONG_NAMES[0]), {"leave-last-out HR@10": 0.123456})
     lines = run(capsys, "models", "list").splitlines()
-    for name in LONG_NAMES:
-        assert any(name in line for line in lines), name
     assert any("leave-last-out HR@10 0.1235" in line for line in lines)
-    for info in ModelStore().list():
-        for metric, value in info.metrics.items():
-            if metric != "fit seconds":
-                assert any(f"{metric} {value:.4g}" in line for line in lines), metric
-        assert any(f"{info.metrics['fit seconds']:.3g} s" in line for line in lines)
+    assert_every_model_whole(lines)
     assert max(len(line) for line in lines) > 80
+
+
+@pytest.mark.parametrize(("width", "as_table"), [(80, False), (300, True)])
+def test_on_a_terminal_it_fits_the_screen(capsys, tiny, monkeypatch, width, as_table):
+    for name in LONG_NAMES:
+        train(capsys, tiny, name)
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, color_system=None, width=width)
+    monkeypatch.setattr(render, "console", terminal)
+    run(capsys, "models", "list")
+    lines = screen.getvalue().splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    assert any("┃ name" in line for line in lines) == as_table
+    assert_every_model_whole(lines)
 
 
 def test_json_has_the_metrics_and_the_training_curve(capsys, tiny):

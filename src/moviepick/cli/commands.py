@@ -8,8 +8,9 @@ import sys
 from typing import Any
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -240,6 +241,7 @@ def data_info(args: argparse.Namespace) -> int:
 
 
 FIT_SECONDS = "fit seconds"
+FIGURES = "figures"
 
 
 def models_list(args: argparse.Namespace) -> int:
@@ -263,27 +265,63 @@ def models_list(args: argparse.Namespace) -> int:
     if not infos:
         render.console.print("no saved models yet: try `moviepick train als`")
         return 0
-    _print_whole(_models_table(infos))
+    figures = [_Items(_figure_items(info)) for info in infos]
+    table = _models_table(infos, figures)
+    console = render.console
+    width = Measurement.get(console, console.options.update_width(sys.maxsize), table).maximum
+    if not console.is_terminal:
+        # Piped: as wide as the content needs, so a script or a file gets whole lines rather
+        # than ones wrapped at 80 columns.
+        Console(width=width, file=console.file).print(table)
+    elif width - _figures_slack(figures) <= console.width:
+        console.print(table)
+    else:
+        console.print(_models_blocks(infos, figures))
     return 0
 
 
-def _models_table(infos: list[ModelInfo]) -> Table:
+def _figure_items(info: ModelInfo) -> list[str]:
+    return [
+        f"{name} {_figure(value)}" for name, value in info.metrics.items() if name != FIT_SECONDS
+    ]
+
+
+def _models_table(infos: list[ModelInfo], figures: list[_Items]) -> Table:
     table = Table(title="Saved models", title_justify="left", header_style="bold")
     for column in ("name", "model", "dataset", "trained"):
         table.add_column(column, no_wrap=True)
     table.add_column("fit", no_wrap=True, justify="right")
-    table.add_column("figures")
-    for info in infos:
-        figures = {name: value for name, value in info.metrics.items() if name != FIT_SECONDS}
+    table.add_column(FIGURES)
+    for info, items in zip(infos, figures, strict=True):
         table.add_row(
             info.name,
             info.model,
             info.dataset,
             info.created_text,
             _duration(info.metrics.get(FIT_SECONDS)),
-            _Items([f"{name} {_figure(value)}" for name, value in figures.items()]),
+            items,
         )
     return table
+
+
+def _figures_slack(figures: list[_Items]) -> int:
+    """How much narrower than its natural width the figures column can be with whole items."""
+    natural = max(len(FIGURES), *(item.measure().maximum for item in figures))
+    narrowest = max(len(FIGURES), *(item.measure().minimum for item in figures))
+    return natural - narrowest
+
+
+def _models_blocks(infos: list[ModelInfo], figures: list[_Items]) -> Group:
+    """For a terminal too narrow for the table: each model on a line, its figures below."""
+    blocks: list[RenderableType] = [Text("Saved models", style="italic")]
+    for info, items in zip(infos, figures, strict=True):
+        fit = _duration(info.metrics.get(FIT_SECONDS))
+        about = f"  {info.model} on {info.dataset}, trained {info.created_text}, fit {fit}"
+        blocks += [
+            Text.assemble((info.name, "bold"), about),
+            Padding(items, (0, 0, 0, 2), expand=False),
+        ]
+    return Group(*blocks)
 
 
 def _figure(value: Any) -> str:
@@ -306,9 +344,12 @@ class _Items:
     def __init__(self, items: list[str]) -> None:
         self.items = items
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+    def measure(self) -> Measurement:
         widest = max((cell_len(item) for item in self.items), default=0)
         return Measurement(widest, cell_len("  ".join(self.items)))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return self.measure()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines: list[str] = []
@@ -318,16 +359,6 @@ class _Items:
             else:
                 lines.append(item)
         yield Text("\n".join(lines), overflow="fold")
-
-
-def _print_whole(renderable: RenderableType) -> None:
-    """On a terminal, fit the screen; piped, as wide as the content needs, so that a script or
-    a file gets whole lines rather than ones wrapped at 80 columns."""
-    console = render.console
-    if not console.is_terminal:
-        needed = Measurement.get(console, console.options.update_width(sys.maxsize), renderable)
-        console = Console(width=needed.maximum, file=console.file)
-    console.print(renderable)
 
 
 def models_delete(args: argparse.Namespace) -> int:
