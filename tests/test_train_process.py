@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 from tui_support import write_tiny_movielens
@@ -119,6 +120,13 @@ def test_the_writer_leaves_out_heartbeats_that_come_too_soon() -> None:
 
     lines = stream.getvalue().splitlines()
     assert [parse_record(line) for line in lines] == [epoch, FitEvent(1, 5, heartbeat=True)]
+
+
+def test_an_event_with_numpy_figures_streams_and_reads_back_as_floats() -> None:
+    stream = io.StringIO()
+    EventWriter(stream)(FitEvent(2, 5, loss=np.float32(0.25), metrics={"HR@10": np.float32(0.5)}))
+
+    assert parse_record(stream.getvalue()) == FitEvent(2, 5, loss=0.25, metrics={"HR@10": 0.5})
 
 
 def test_param_flags_spell_the_train_options() -> None:

@@ -23,7 +23,7 @@ from moviepick import __version__, atomic, paths
 from moviepick.errors import ModelError
 from moviepick.models.base import Recommender
 from moviepick.models.registry import model_class
-from moviepick.training.events import FitEvent
+from moviepick.training.events import FitEvent, event_from_record, event_record
 
 CONFIG_FILE = "config.json"
 ARRAYS_FILE = "arrays.npz"
@@ -99,7 +99,7 @@ def read_info(path: Path) -> ModelInfo:
             fingerprint=str(config["fingerprint"]),
             metrics=dict(config.get("metrics", {})),
             created=float(config.get("created", 0.0)),
-            curve=tuple(_fit_event(record) for record in config.get("curve", [])),
+            curve=tuple(event_from_record(record) for record in config.get("curve", [])),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(f"corrupt model config {config_file}: {error}") from None
@@ -107,28 +107,7 @@ def read_info(path: Path) -> ModelInfo:
 
 def curve_records(curve: Iterable[FitEvent]) -> list[dict[str, Any]]:
     """The curve as JSON records, heartbeats left out (they repeat the event before them)."""
-    return [
-        {
-            "step": event.step,
-            "total": event.total,
-            "loss": None if event.loss is None else float(event.loss),
-            "metrics": {name: float(value) for name, value in event.metrics.items()},
-            "elapsed": round(event.elapsed, 3),
-        }
-        for event in curve
-        if not event.heartbeat
-    ]
-
-
-def _fit_event(record: dict[str, Any]) -> FitEvent:
-    loss = record.get("loss")
-    return FitEvent(
-        step=int(record["step"]),
-        total=int(record["total"]),
-        loss=None if loss is None else float(loss),
-        metrics={str(name): float(value) for name, value in dict(record["metrics"]).items()},
-        elapsed=float(record.get("elapsed", 0.0)),
-    )
+    return [event_record(event) for event in curve if not event.heartbeat]
 
 
 def load_model(path: Path, fingerprint: str | None = None) -> Recommender:

@@ -12,19 +12,19 @@ the child becomes a :class:`Failed`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
-from moviepick.training.events import FitEvent
+from moviepick.training.events import FitEvent, event_record
 
+EventT = TypeVar("EventT")
 # How long a cancelled child has to leave (a save's staging folder removed) before it is killed.
 CANCEL_GRACE_SECONDS = 1.0
 # A heartbeat only repeats the last event; more than a few a second would flood the reader.
@@ -39,16 +39,29 @@ class Failed:
 
 
 def progress_record(event: FitEvent, **context: str) -> dict[str, Any]:
-    return {
-        "type": "progress",
-        **context,
-        **dataclasses.asdict(event),
-        "metrics": dict(event.metrics),
-    }
+    return {"type": "progress", **context, **event_record(event)}
 
 
 def error_record(message: str) -> dict[str, Any]:
     return {"type": "error", "message": message}
+
+
+def parse_line(
+    line: str, builders: Mapping[str, Callable[[dict[str, Any]], EventT]]
+) -> EventT | Failed:
+    """The event a line of a child says: its record's ``type`` picks the builder of
+    ``builders`` that makes it, an error record is a ``Failed``; ValueError when the line is no
+    event."""
+    try:
+        record = json.loads(line)
+        kind = record.pop("type")
+        if kind == "error":
+            return Failed(str(record["message"]))
+        if kind in builders:
+            return builders[kind](record)
+    except (json.JSONDecodeError, AttributeError, KeyError, TypeError) as error:
+        raise ValueError(f"not an event: {line.strip()[:80]!r}") from error
+    raise ValueError(f"unknown event type {kind!r}")
 
 
 class EventWriter:
@@ -73,9 +86,6 @@ class EventWriter:
         self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.stream.flush()
         self._last_line = time.monotonic()
-
-
-EventT = TypeVar("EventT")
 
 
 class ChildProcess(Generic[EventT]):

@@ -9,15 +9,14 @@ model's fit and ranking, ``{"type": "result", "record"}`` for each model evaluat
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moviepick.services.child_process import ChildProcess, Failed
-from moviepick.training.events import FitEvent
+from moviepick.services.child_process import ChildProcess, Failed, parse_line
+from moviepick.training.events import FitEvent, event_from_record
 
 
 @dataclass(frozen=True)
@@ -69,27 +68,19 @@ def done_record() -> dict[str, Any]:
 
 def parse_evaluation_record(line: str) -> EvaluateEvent:
     """The event a line of the child says; ValueError when it is none."""
-    try:
-        record = json.loads(line)
-        kind = record.pop("type")
-        if kind == "progress":
-            model, protocol, stage = (
-                record.pop("model"),
-                record.pop("protocol"),
-                record.pop("stage"),
-            )
-            return EvaluationProgress(model, protocol, stage, FitEvent(**record))
-        if kind == "result":
-            return Evaluated(dict(record["record"]))
-        if kind == "skipped":
-            return Skipped(record["model"], record["protocol"], str(record["message"]))
-        if kind == "done":
-            return Done()
-        if kind == "error":
-            return Failed(str(record["message"]))
-    except (json.JSONDecodeError, AttributeError, KeyError, TypeError) as error:
-        raise ValueError(f"not an event: {line.strip()[:80]!r}") from error
-    raise ValueError(f"unknown event type {kind!r}")
+    return parse_line(
+        line,
+        {
+            "progress": lambda record: EvaluationProgress(
+                record["model"], record["protocol"], record["stage"], event_from_record(record)
+            ),
+            "result": lambda record: Evaluated(dict(record["record"])),
+            "skipped": lambda record: Skipped(
+                record["model"], record["protocol"], str(record["message"])
+            ),
+            "done": lambda record: Done(),
+        },
+    )
 
 
 def evaluate_command(

@@ -7,16 +7,15 @@ and :class:`Failed`: ``{"type": "progress", ...}`` with the fields of a ``FitEve
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moviepick.services.child_process import ChildProcess, Failed
+from moviepick.services.child_process import ChildProcess, Failed, parse_line
 from moviepick.store import ModelInfo
-from moviepick.training.events import FitEvent
+from moviepick.training.events import FitEvent, event_from_record
 
 
 @dataclass(frozen=True)
@@ -37,18 +36,15 @@ def saved_record(info: ModelInfo) -> dict[str, Any]:
 
 def parse_record(line: str) -> TrainEvent:
     """The event a line of the child says; ValueError when it is none."""
-    try:
-        record = json.loads(line)
-        kind = record.pop("type")
-        if kind == "progress":
-            return FitEvent(**record)
-        if kind == "saved":
-            return Saved(record["name"], Path(record["path"]), dict(record["metrics"]))
-        if kind == "error":
-            return Failed(str(record["message"]))
-    except (json.JSONDecodeError, AttributeError, KeyError, TypeError) as error:
-        raise ValueError(f"not an event: {line.strip()[:80]!r}") from error
-    raise ValueError(f"unknown event type {kind!r}")
+    return parse_line(
+        line,
+        {
+            "progress": event_from_record,
+            "saved": lambda record: Saved(
+                record["name"], Path(record["path"]), dict(record["metrics"])
+            ),
+        },
+    )
 
 
 def param_flags(params: Mapping[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,30 @@ class FitEvent:
 
 
 Progress = Callable[[FitEvent], None]
+
+
+def event_record(event: FitEvent) -> dict[str, Any]:
+    """``event`` as JSON data (numpy numbers made plain floats), as a training process streams
+    it and a saved model keeps its curve."""
+    return {
+        "step": int(event.step),
+        "total": int(event.total),
+        "loss": None if event.loss is None else float(event.loss),
+        "metrics": {str(name): float(value) for name, value in event.metrics.items()},
+        "elapsed": float(event.elapsed),
+        "heartbeat": bool(event.heartbeat),
+    }
+
+
+def event_from_record(record: Mapping[str, Any]) -> FitEvent:
+    """The event :func:`event_record` wrote (KeyError, TypeError or ValueError when it is
+    not one)."""
+    loss, metrics = record.get("loss"), dict(record.get("metrics", {}))
+    return FitEvent(
+        step=int(record["step"]),
+        total=int(record["total"]),
+        loss=None if loss is None else float(loss),
+        metrics={str(name): float(value) for name, value in metrics.items()},
+        elapsed=float(record.get("elapsed", 0.0)),
+        heartbeat=bool(record.get("heartbeat", False)),
+    )
