@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from typing import Any
 
@@ -22,7 +21,7 @@ from moviepick.errors import MoviepickError
 from moviepick.models.base import Recommender
 from moviepick.models.registry import create_model, model_class
 from moviepick.profile import Profile
-from moviepick.services.child_process import EventWriter, error_record
+from moviepick.services.child_process import EventWriter, serve_events
 from moviepick.services.datasets import open_dataset
 from moviepick.services.model_choice import check_model_choice
 from moviepick.services.picks import Picker, PickFilters
@@ -81,18 +80,13 @@ def _train_and_save(
 
 def _train_with_events(args: argparse.Namespace) -> int:
     """``train --events``: JSON lines on stdout for :class:`TrainProcess`."""
-    # Cancel terminates the child: raised as KeyboardInterrupt, it lets a save under way remove
-    # its staging folder on the way out.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    writer = EventWriter(sys.stdout)
-    try:
+
+    def job(writer: EventWriter) -> dict[str, Any]:
         dataset, params = _train_inputs(args)
         _, info = _train_and_save(args, dataset, params, writer)
-    except MoviepickError as error:
-        writer.write(error_record(str(error)))
-        return 1
-    writer.write(saved_record(info))
-    return 0
+        return saved_record(info)
+
+    return serve_events(job)
 
 
 def recommend(args: argparse.Namespace) -> int:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,7 +21,7 @@ from moviepick.evaluation.protocols import (
     protocols_for,
     supports,
 )
-from moviepick.services.child_process import EventWriter, error_record
+from moviepick.services.child_process import EventWriter, serve_events
 from moviepick.services.datasets import open_dataset
 from moviepick.services.evaluate_process import done_record, result_record, skipped_record
 
@@ -48,19 +46,15 @@ def evaluate(args: argparse.Namespace) -> int:
 
 def _evaluate_with_events(args: argparse.Namespace) -> int:
     """``evaluate --events``: JSON lines on stdout for :class:`EvaluateProcess`."""
-    # Cancel terminates the child: raised as KeyboardInterrupt, it leaves between atomic writes.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    writer = EventWriter(sys.stdout)
-    report = _EventsReport(writer)
-    try:
+
+    def job(writer: EventWriter) -> dict[str, Any]:
+        report = _EventsReport(writer)
         dataset, plan = _plan(args)
         for spec, names in plan:
             _leaderboard(args, dataset, spec, names, report)
-    except MoviepickError as error:
-        writer.write(error_record(str(error)))
-        return 1
-    writer.write(done_record())
-    return 0
+        return done_record()
+
+    return serve_events(job)
 
 
 def _plan(args: argparse.Namespace) -> tuple[Dataset, list[tuple[Protocol, list[str]]]]:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
+from moviepick.errors import MoviepickError
 from moviepick.training.events import FitEvent, event_record
 
 EventT = TypeVar("EventT")
@@ -86,6 +89,23 @@ class EventWriter:
         self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.stream.flush()
         self._last_line = time.monotonic()
+
+
+def serve_events(job: Callable[[EventWriter], Mapping[str, Any]]) -> int:
+    """The child's side of a command run ``--events``: ``job`` writes its progress to the
+    writer on stdout and returns its last record, which is written after it; a MoviepickError
+    becomes an error record. The exit status: 0, or 1 after an error."""
+    # Cancel terminates the child: raised as KeyboardInterrupt, it lets a write under way
+    # remove its staging folder on the way out.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    writer = EventWriter(sys.stdout)
+    try:
+        last = job(writer)
+    except MoviepickError as error:
+        writer.write(error_record(str(error)))
+        return 1
+    writer.write(last)
+    return 0
 
 
 class ChildProcess(Generic[EventT]):

@@ -384,11 +384,9 @@ class MovieTable(DataTable[Text]):
             value = f"{mean:.1f}" if mean else ""
         elif column.key == YOURS.key:
             value = stars_text(self._ratings.get(item))
-        elif column.key == REASON.key:
-            texts = self._cells.get(column.key, ())
-            width = self._widths[self._shown.index(REASON)]
-            value = fit_reason(texts[row], width) if row < len(texts) else ""
         else:
             texts = self._cells.get(column.key, ())
             value = texts[row] if row < len(texts) else ""
+            if column.key == REASON.key:
+                value = fit_reason(value, self._widths[self._shown.index(REASON)])
         return Text(value, justify=column.justify, overflow="ellipsis", no_wrap=True)
