@@ -32,22 +32,22 @@ if TYPE_CHECKING:
     from moviepick.store import ModelInfo
     from moviepick.tui.state import NextPicks
 
-ORDER_MODELS = ("sasrec", "seq-mean")  # the models that read the order, preferred for "next"
 
-
-def next_model_choices(
-    saved: tuple[ModelInfo, ...], model_types: list[str], active: str | None = None
-) -> list[str]:
+def next_model_choices(saved: tuple[ModelInfo, ...], active: str | None = None) -> list[str]:
     """Saved models first (those that read the order, then the active one, then the others),
     then the model types with no saved model (chosen, they are trained first)."""
-    order = sorted(saved, key=lambda info: (info.model not in ORDER_MODELS, info.name != active))
-    names = [info.name for info in order]
+    from moviepick.models.registry import model_class, model_names
+
+    def reads_order(model: str) -> bool:
+        return model_class(model).reads_order
+
+    order = sorted(saved, key=lambda info: (not reads_order(info.model), info.name != active))
     trained = {info.model for info in saved}
     untrained = sorted(
-        (model for model in model_types if model not in trained),
-        key=lambda model: model not in ORDER_MODELS,
+        (model for model in model_names() if model not in trained),
+        key=lambda model: not reads_order(model),
     )
-    return names + untrained
+    return [info.name for info in order] + untrained
 
 
 MOVE = Binding.Group("Move", compact=True)
@@ -154,10 +154,8 @@ class SequenceScreen(AppScreen):
         self.query_one("#sequence", MovieTable).update_ratings(self.app.my_stars)
 
     def _show_models(self, saved: tuple[ModelInfo, ...]) -> None:
-        from moviepick.models.registry import model_names
-
         active = self.app.active_model
-        choices = next_model_choices(saved, model_names(), active.name if active else None)
+        choices = next_model_choices(saved, active.name if active else None)
         select = self.query_one("#next-model", Select)
         current = select.value
         select.set_options([(self._choice_label(name, saved), name) for name in choices])
