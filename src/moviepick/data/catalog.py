@@ -42,5 +42,10 @@ class Catalog:
         year = self.year(item)
         return f"{self.titles[item]} ({year})" if year else self.titles[item]
 
+    @cached_property
+    def ratings_per_genre(self) -> np.ndarray:
+        """int64, (n_genres,): the ratings of the movies of each genre."""
+        return self.rating_count.astype(np.int64) @ self.genres
+
     def genres_of(self, item: int) -> list[str]:
         return [self.genre_names[g] for g in np.flatnonzero(self.genres[item])]

@@ -46,7 +46,7 @@ def summarize(dataset: Dataset, *, n_genres: int = 5) -> DatasetSummary:
     n_ratings = len(interactions)
     n_rated_movies = int(np.count_nonzero(catalog.rating_count))
     cells = interactions.n_users * n_rated_movies
-    ratings_per_genre = catalog.rating_count.astype(np.int64) @ catalog.genres
+    ratings_per_genre = catalog.ratings_per_genre
     order = np.argsort(-ratings_per_genre, kind="stable")[:n_genres]
     return DatasetSummary(
         name=dataset.name,

@@ -34,9 +34,14 @@ def find_movie(catalog: Catalog, index: TitleIndex, text: str, dataset_name: str
 def rating_histogram(dataset: Dataset, item: int) -> dict[float, int]:
     """How many ratings ``item`` got at each star value of the dataset, lowest first; every
     step of the scale is a key, with 0 where nobody gave it (so bars line up across movies)."""
+    by_item = dataset.interactions.by_item
+    return star_counts(by_item.data[by_item.indptr[item] : by_item.indptr[item + 1]], dataset)
+
+
+def star_counts(stars: np.ndarray, dataset: Dataset) -> dict[float, int]:
+    """How many of ``stars`` fall on each step of the dataset's scale, lowest first; every step
+    is a key, with 0 where none does."""
     step = dataset.rating_step
     n_steps = round(5.0 / step)
-    by_item = dataset.interactions.by_item
-    stars = by_item.data[by_item.indptr[item] : by_item.indptr[item + 1]]
-    counts = np.bincount(np.rint(stars / step).astype(np.int64) - 1, minlength=n_steps)
-    return {float((i + 1) * step): int(counts[i]) for i in range(n_steps)}
+    counts = np.bincount(np.rint(stars / step).astype(np.int64), minlength=n_steps + 1)
+    return {float(k * step): int(counts[k]) for k in range(1, n_steps + 1)}

@@ -12,6 +12,7 @@ import numpy as np
 
 from moviepick.data.dataset import Dataset
 from moviepick.data.summary import DatasetSummary, summarize
+from moviepick.services.movies import star_counts
 
 TOP_MOVIES = 10  # rows of the most popular and top rated tables
 MIN_RATINGS = 20  # a movie needs this many ratings to be top rated
@@ -125,7 +126,7 @@ def dataset_stats(
         most_popular=_movies(dataset, popular[movie_counts[popular] > 0][:n]),
         top_rated=_movies(dataset, by_score[movie_counts[by_score] >= max(min_ratings, 1)][:n]),
         min_ratings=min_ratings,
-        rating_histogram=_rating_histogram(interactions.ratings, dataset.rating_step),
+        rating_histogram=_rating_histogram(dataset),
         genres=_genres(dataset),
         release_decades=_release_decades(catalog.years, movie_counts),
         over_time=over_time,
@@ -144,7 +145,7 @@ def taste(dataset: Dataset, my_ratings: Mapping[int, float]) -> Taste | None:
     counts = catalog.rating_count[items].astype(np.float64)
     totals = counts * catalog.rating_mean[items]
     mine = catalog.genres[items].sum(axis=0) / len(items)
-    everyone = _ratings_per_genre(dataset) / max(len(interactions), 1)
+    everyone = dataset.catalog.ratings_per_genre / max(len(interactions), 1)
     order = np.lexsort((-everyone, -mine))
     return Taste(
         n_ratings=len(items),
@@ -204,22 +205,14 @@ def _movies(dataset: Dataset, items: np.ndarray) -> tuple[MovieStat, ...]:
     )
 
 
-def _rating_histogram(ratings: np.ndarray, step: float) -> Bars:
-    steps = np.rint(ratings / step).astype(np.int64)
-    n_steps = int(round(5.0 / step))
-    counts = np.bincount(steps, minlength=n_steps + 1)[1 : n_steps + 1]
-    labels = tuple(f"{k * step:g}" for k in range(1, n_steps + 1))
-    return Bars(labels, tuple(int(c) for c in counts))
-
-
-def _ratings_per_genre(dataset: Dataset) -> np.ndarray:
-    catalog = dataset.catalog
-    return catalog.rating_count.astype(np.int64) @ catalog.genres
+def _rating_histogram(dataset: Dataset) -> Bars:
+    counts = star_counts(dataset.interactions.ratings, dataset)
+    return Bars(tuple(f"{stars:g}" for stars in counts), tuple(counts.values()))
 
 
 def _genres(dataset: Dataset) -> tuple[GenreStat, ...]:
     catalog = dataset.catalog
-    n_ratings = _ratings_per_genre(dataset)
+    n_ratings = dataset.catalog.ratings_per_genre
     totals = (catalog.rating_count * catalog.rating_mean.astype(np.float64)) @ catalog.genres
     n_movies = catalog.genres.sum(axis=0)
     order = np.argsort(-n_ratings, kind="stable")
