@@ -47,11 +47,13 @@ from moviepick.tui.modes import SCREENS, screen_keys
 from moviepick.tui.screens.confirm import ConfirmScreen
 from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.screens.help import HelpScreen
+from moviepick.tui.screens.lab import LabScreen
 from moviepick.tui.screens.movie import MovieScreen
 from moviepick.tui.screens.no_dataset import NoDatasetScreen
 from moviepick.tui.screens.picks import PicksScreen
 from moviepick.tui.screens.ratings import RatingsScreen
 from moviepick.tui.screens.sequence import SequenceScreen
+from moviepick.tui.screens.stats import StatsScreen
 from moviepick.tui.state import ActiveModel, Activity, Compared, Download, Library, NextPicks
 from moviepick.tui.widgets.movie_table import MovieTable
 
@@ -111,6 +113,8 @@ class MoviepickApp(App[None]):
         "sequence": SequenceScreen,
         "ratings": RatingsScreen,
         "picks": PicksScreen,
+        "lab": LabScreen,
+        "stats": StatsScreen,
     }
     COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS = [

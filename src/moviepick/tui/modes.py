@@ -7,6 +7,8 @@ SCREENS: tuple[tuple[str, str, str], ...] = (  # mode, title, what it is for
     ("sequence", "Sequence", "what you watched, in order, and what to watch next"),
     ("ratings", "Ratings", "every movie you rated, to sort, change or remove"),
     ("picks", "Picks", "ranked picks from any trained model, with the reason for each"),
+    ("lab", "Lab", "train, evaluate and compare models in the background"),
+    ("stats", "Stats", "the dataset's figures, your taste, and a model's map of the movies"),
 )
 TITLES = {mode: title for mode, title, _ in SCREENS}
 

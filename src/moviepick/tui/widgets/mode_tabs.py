@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Tab, Tabs
 
 from moviepick.tui.modes import SCREENS
+
+# Below this width the tabs drop "alt+" from their labels, so all of them fit.
+FULL_LABELS_WIDTH = 96
+
+
+def tab_label(number: int, title: str, width: int) -> str:
+    return f"alt+{number} {title}" if width >= FULL_LABELS_WIDTH else f"{number} {title}"
 
 
 class ModeTabs(Tabs):
@@ -14,12 +22,19 @@ class ModeTabs(Tabs):
     can_focus = False
 
     def __init__(self, mode: str) -> None:
-        tabs = [
-            Tab(f"alt+{number} {title}", id=f"tab-{name}")
-            for number, (name, title, _) in enumerate(SCREENS, start=1)
-        ]
+        tabs = [Tab(title, id=f"tab-{name}") for name, title, _ in SCREENS]
         super().__init__(*tabs, active=f"tab-{mode}")
         self.mode = mode
+
+    def on_mount(self) -> None:
+        self._label_tabs(self.app.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._label_tabs(event.size.width)
+
+    def _label_tabs(self, width: int) -> None:
+        for number, (name, title, _) in enumerate(SCREENS, start=1):
+            self.query_one(f"#tab-{name}", Tab).label = tab_label(number, title, width)
 
     async def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
