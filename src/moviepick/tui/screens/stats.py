@@ -29,5 +29,6 @@ class StatsScreen(AppScreen):
 
         summary = summarize(library.dataset)
         self.query_one("#stats-summary", Static).update(
-            f"{summary.n_ratings:,} ratings of {summary.n_movies:,} movies by {summary.n_users:,} people"
+            f"{summary.n_ratings:,} ratings of {summary.n_movies:,} movies"
+            f" by {summary.n_users:,} people"
         )
