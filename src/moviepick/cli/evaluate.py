@@ -15,7 +15,6 @@ from moviepick.evaluation.events import EvaluationEvent
 from moviepick.evaluation.leaderboard import evaluate_or_reuse, rank_records
 from moviepick.evaluation.protocols import (
     Protocol,
-    changed_params,
     models_for,
     protocol,
     protocols_for,
@@ -24,6 +23,7 @@ from moviepick.evaluation.protocols import (
 from moviepick.services.child_process import EventWriter, serve_events
 from moviepick.services.datasets import open_dataset
 from moviepick.services.evaluate_process import done_record, result_record, skipped_record
+from moviepick.services.leaderboards import model_label
 
 OnEvent = Callable[[EvaluationEvent], None]
 
@@ -166,7 +166,7 @@ def _print_leaderboard(dataset: Dataset, spec: Protocol, records: list[dict[str,
     columns = ["model", *spec.metrics, FIT_SECONDS]
     rows = [
         [
-            _model_label(record),
+            model_label(record),
             *(record.get(name) for name in spec.metrics),
             f"{record[FIT_SECONDS]:.2f}",
         ]
@@ -181,11 +181,3 @@ def _print_leaderboard(dataset: Dataset, spec: Protocol, records: list[dict[str,
         render.console.print(
             f"[dim]stored results reused for {', '.join(reused)} (--retrain to evaluate again)"
         )
-
-
-def _model_label(record: dict[str, Any]) -> str:
-    """The model's name, with the hyper-parameters it was evaluated with that differ from its
-    defaults, e.g. ``als (feedback=implicit)``."""
-    changed = changed_params(record["model"], record["params"])
-    settings = ", ".join(f"{name}={value}" for name, value in changed.items())
-    return f"{record['model']} ({settings})" if settings else record["model"]
