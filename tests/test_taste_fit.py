@@ -161,6 +161,7 @@ def test_the_overlap_counts_the_movies_both_picked(picker: Picker):
     assert [pick.item for pick in result.picks.left] == [5, 6, 7, 8, 9]
     assert result.picks.shared == frozenset({5, 7, 9})
     assert result.overlap == 3 and result.overlap_share == pytest.approx(0.6)
+    assert result.titles[20] == picker.dataset.catalog.titles[20] and len(result.titles) == 7
 
 
 def test_an_empty_profile_has_picks_and_no_figures(tmp_path: Path):

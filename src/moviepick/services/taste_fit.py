@@ -66,6 +66,7 @@ class TasteComparison:
     a: ModelTaste
     b: ModelTaste
     rows: list[TasteRow]  # newest rating first
+    titles: dict[int, str]  # each picked movie's display title: a front end needs no catalogue
     rated: int  # your ratings of movies in this dataset
     liked_from: float  # stars at and above which a rating counts as liked
     hit_at: int  # the rank within which a held-out liked movie is a hit
@@ -136,6 +137,7 @@ def compare_taste(
         a=_model_taste(label_a, model_a, yours, stars_a, rank_a <= hit_at, liked),
         b=_model_taste(label_b, model_b, yours, stars_b, rank_b <= hit_at, liked),
         rows=rows,
+        titles={pick.item: titles[pick.item] for pick in [*picks.left, *picks.right]},
         rated=len(query.ratings),
         liked_from=liked_from,
         hit_at=hit_at,
