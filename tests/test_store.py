@@ -139,3 +139,20 @@ def test_a_malformed_curve_is_a_corrupt_config(tmp_path):
     config_file.write_text(json.dumps(config))
     with pytest.raises(ModelError, match="corrupt model config"):
         store.read_info(tmp_path / "m")
+
+
+def test_rename_moves_the_model_and_refuses_a_name_in_use(tmp_path):
+    models = ModelStore(tmp_path)
+    models.save(fitted(), "a", dataset="ml-x", fingerprint="ml-x:1", device="cpu")
+    models.save(fitted(), "b", dataset="ml-x", fingerprint="ml-x:1")
+    with pytest.raises(ModelError, match="already named 'b'"):
+        models.rename("a", "b")
+    with pytest.raises(ModelError, match="no saved model named 'zz'"):
+        models.rename("zz", "c")
+    with pytest.raises(ModelError, match="invalid model name"):
+        models.rename("a", "../c")
+    new_path = models.rename("a", "c")
+    assert [info.name for info in models.list()] == ["b", "c"]
+    info = store.read_info(new_path)
+    assert info.device == "cpu" and info.size_on_disk > 0
+    assert store.read_info(tmp_path / "b").device == ""

@@ -14,14 +14,16 @@ from tui_support import write_tiny_movielens
 
 from moviepick import paths
 from moviepick.data.loader import load_dataset
-from moviepick.fitting.fit import blas_thread_count, fit_model
-from moviepick.services.child_process import EventWriter
+from moviepick.errors import ModelError
+from moviepick.fitting.fit import Cancelled, blas_thread_count, fit_model
+from moviepick.services.child_process import EventWriter, stop_all_children
 from moviepick.services.train_process import (
     Failed,
     Saved,
     TrainProcess,
     param_flags,
     parse_record,
+    train_in_child,
 )
 from moviepick.store import load_model
 from moviepick.training.events import FitEvent
@@ -146,3 +148,32 @@ def test_a_fit_runs_with_the_blas_threads_its_model_asks_for(tiny: Path, model_n
     result = fit_model(model_name, dataset.catalog, dataset.interactions, progress=note_threads)
 
     assert seen and set(seen) == {blas_thread_count(result.model.blas_threads)}
+
+
+def test_train_in_child_returns_the_saved_path_and_relays_progress(tiny: Path) -> None:
+    seen: list[FitEvent] = []
+    path = train_in_child("als", tiny, {"iters": 2, "reg": 0.1}, progress=seen.append)
+    assert path == paths.models_dir() / "als-ml-tiny"
+    assert [event.step for event in seen] == [1, 2]
+
+
+def test_train_in_child_stops_the_child_when_asked_and_raises_cancelled(tiny: Path) -> None:
+    with pytest.raises(Cancelled):
+        train_in_child(
+            "autoencoder", tiny, {"epochs": 100_000, "patience": 0}, should_stop=lambda: True
+        )
+    assert not (paths.models_dir() / "autoencoder-ml-tiny").exists()
+
+
+def test_train_in_child_says_the_childs_error(tiny: Path) -> None:
+    with pytest.raises(ModelError, match="factors"):
+        train_in_child("als", tiny, {"factors": 0})
+
+
+def test_stop_all_children_stops_every_running_child(tiny: Path) -> None:
+    process = TrainProcess("autoencoder", tiny, {"epochs": 100_000, "patience": 0})
+    events = process.events()
+    next(event for event in events if isinstance(event, FitEvent) and event.step)
+    stop_all_children()
+    assert process.cancelled
+    assert list(events) == []

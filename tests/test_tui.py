@@ -339,12 +339,12 @@ async def test_any_failed_worker_becomes_a_notification(data: Path):
 
 async def test_a_failed_model_says_so_in_the_picks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from moviepick.errors import ModelError
-    from moviepick.services import saved_models
+    from moviepick.services import train_process
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise ModelError("als cannot fit this")
 
-    monkeypatch.setattr(saved_models, "train_and_save", refuse)
+    monkeypatch.setattr(train_process, "train_in_child", refuse)
     data = write_tiny_movielens(tmp_path / "ml-tiny")
     app = tiny_app(data)
     async with app.run_test(size=SIZE) as pilot:

@@ -47,10 +47,19 @@ class ModelInfo:
     # The training curve, one event per iteration or epoch; empty for models saved before
     # curves were stored.
     curve: tuple[FitEvent, ...] = ()
+    device: str = ""  # where a torch model trained ("cpu", "cuda (<GPU>)"); "" for the others
 
     @property
     def created_text(self) -> str:
         return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.created))
+
+    @property
+    def size_on_disk(self) -> int:
+        """Bytes of its files; 0 once they are gone."""
+        try:
+            return sum(entry.stat().st_size for entry in self.path.iterdir() if entry.is_file())
+        except OSError:
+            return 0
 
 
 def save_model(
@@ -61,6 +70,7 @@ def save_model(
     fingerprint: str,
     metrics: dict[str, Any] | None = None,
     curve: Iterable[FitEvent] = (),
+    device: str = "",
 ) -> None:
     config = {
         "format": FORMAT_VERSION,
@@ -71,6 +81,7 @@ def save_model(
         "fingerprint": fingerprint,
         "metrics": metrics or {},
         "curve": curve_records(curve),
+        "device": device,
         "created": time.time(),
         "versions": {
             "moviepick": __version__,
@@ -100,6 +111,7 @@ def read_info(path: Path) -> ModelInfo:
             metrics=dict(config.get("metrics", {})),
             created=float(config.get("created", 0.0)),
             curve=tuple(event_from_record(record) for record in config.get("curve", [])),
+            device=str(config.get("device", "")),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(f"corrupt model config {config_file}: {error}") from None
@@ -179,6 +191,20 @@ class ModelStore:
 
     def load(self, info: ModelInfo, fingerprint: str) -> Recommender:
         return load_model(info.path, fingerprint)
+
+    def rename(self, name: str, new_name: str) -> Path:
+        """Give the saved model ``name`` the name ``new_name``, in one step; refuses a name in
+        use. Returns its new path."""
+        path, new_path = self.path(name), self.path(new_name)
+        if not (path / CONFIG_FILE).exists():
+            raise ModelError(f"no saved model named {name!r}")
+        if new_path.exists():
+            raise ModelError(f"a saved model is already named {new_name!r}")
+        try:
+            path.rename(new_path)
+        except OSError as error:
+            raise ModelError(f"cannot rename {name!r}: {error.strerror or error}") from None
+        return new_path
 
     def delete(self, name: str) -> None:
         path = self.path(name)

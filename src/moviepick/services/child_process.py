@@ -32,6 +32,17 @@ EventT = TypeVar("EventT")
 CANCEL_GRACE_SECONDS = 1.0
 # A heartbeat only repeats the last event; more than a few a second would flood the reader.
 HEARTBEAT_INTERVAL = 0.25
+# The children started and not yet ended, so that a front end that quits can stop them all.
+_LIVE: set[ChildProcess[Any]] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def stop_all_children() -> None:
+    """Cancel every child still running (the app calls this as it quits)."""
+    with _LIVE_LOCK:
+        children = list(_LIVE)
+    for child in children:
+        child.cancel()
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,8 @@ class ChildProcess(Generic[EventT]):
                 errors="replace",
                 env=self.env,
             )
+            with _LIVE_LOCK:
+                _LIVE.add(self)
             # Read stderr as it comes: a full pipe would block the child.
             self._stderr_reader = threading.Thread(
                 target=self._read_stderr, args=(self._process.stderr,), daemon=True
@@ -166,6 +179,13 @@ class ChildProcess(Generic[EventT]):
         if self._cancelled:
             return
         self.start()
+        try:
+            yield from self._read_events()
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(self)
+
+    def _read_events(self) -> Iterator[EventT | Failed]:
         process = self._process
         assert process is not None and process.stdout is not None
         for line in process.stdout:

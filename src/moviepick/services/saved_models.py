@@ -55,6 +55,7 @@ def train_and_save(
         fingerprint=dataset.fingerprint,
         metrics=metrics,
         curve=fitted.curve,
+        device=getattr(fitted.model, "device_used", ""),
     )
     return fitted.model, read_info(path)
 
@@ -77,6 +78,18 @@ def _validation_split(
     return random_split(interactions, test_fraction=valid_fraction, seed=seed)
 
 
+def load_saved(
+    dataset: Dataset, name: str | None, store: ModelStore | None = None
+) -> tuple[Recommender, ModelInfo] | None:
+    """The saved model ``name`` (a saved name, or a model type: its ``<type>-<dataset>``; None:
+    the newest for the dataset), loaded; None when there is none."""
+    store = store or ModelStore()
+    info = store.find(name, dataset.fingerprint, dataset.name)
+    if info is None:
+        return None
+    return store.load(info, dataset.fingerprint), info
+
+
 def load_or_train(
     dataset: Dataset,
     name: str | None,
@@ -92,9 +105,9 @@ def load_or_train(
     is trained.
     """
     store = store or ModelStore()
-    info = store.find(name, dataset.fingerprint, dataset.name)
-    if info is not None:
-        return store.load(info, dataset.fingerprint), info
+    loaded = load_saved(dataset, name, store)
+    if loaded is not None:
+        return loaded
     return train_and_save(
         dataset, name or default, store=store, progress=progress, should_stop=should_stop
     )

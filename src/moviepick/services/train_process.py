@@ -8,11 +8,13 @@ and :class:`Failed`: ``{"type": "progress", ...}`` with the fields of a ``FitEve
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from moviepick.errors import ModelError
+from moviepick.fitting.fit import Cancelled
 from moviepick.services.child_process import ChildProcess, Failed, parse_line
 from moviepick.store import ModelInfo
 from moviepick.training.events import FitEvent, event_from_record
@@ -102,3 +104,29 @@ class TrainProcess(ChildProcess[TrainEvent]):
 
     def parse(self, line: str) -> TrainEvent:
         return parse_record(line)
+
+
+def train_in_child(
+    model: str,
+    data: str | Path,
+    params: Mapping[str, Any] | None = None,
+    *,
+    progress: Callable[[FitEvent], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Path:
+    """Train and save ``model`` on ``data`` in a child process, from the calling thread;
+    the saved model's path. ``progress`` gets each of the child's events; once ``should_stop``
+    says so (it is asked at each event, heartbeats included) the child is stopped and
+    :class:`Cancelled` raised. A failure of the child is a ModelError of its one line."""
+    process = TrainProcess(model, data, params)
+    for event in process.events():
+        if should_stop is not None and should_stop():
+            process.cancel()
+            break
+        if isinstance(event, Saved):
+            return event.path
+        if isinstance(event, Failed):
+            raise ModelError(event.message)
+        if progress is not None:
+            progress(event)
+    raise Cancelled(f"training {model} was cancelled")

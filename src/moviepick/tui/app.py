@@ -31,12 +31,15 @@ from moviepick.config import Config, load_config
 from moviepick.errors import MoviepickError
 from moviepick.tui import jobs
 from moviepick.tui.commands import ActionCommands, MovieCommands
+from moviepick.tui.job_queue import LabJob
+from moviepick.tui.lab_control import LabControl
 from moviepick.tui.messages import (
     ComparisonReady,
     DatasetDownloaded,
     DatasetLoaded,
     DatasetMissing,
     DownloadProgress,
+    LabJobEnded,
     ModelReady,
     NextPicksReady,
     RecommendationsReady,
@@ -80,6 +83,7 @@ FAILURE_TITLES = {  # worker group -> the title of the notification when it fail
     "next": "Could not say what next",
     "compare": "Could not compare",
     "download": "Download failed",
+    "saved": "Could not read the saved models",
 }
 FAILURE_TITLE = "Something went wrong"  # a worker of any other group
 LOADING = Activity("Loading the dataset…")
@@ -101,7 +105,7 @@ def _screen_bindings() -> list[Binding]:
     ]
 
 
-class MoviepickApp(App[None]):
+class MoviepickApp(LabControl, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "moviepick"
     # Discover, the first screen, is the default screen (get_default_screen), made a mode in
@@ -150,6 +154,8 @@ class MoviepickApp(App[None]):
     compared: var[Compared | None] = var(None, always_update=True)
     activity: var[Activity | None] = var(None)
     download: var[Download | None] = var(None)
+    # The lab's queue: the jobs to come, the one running and the last few ended, oldest first.
+    lab_jobs: var[tuple[LabJob, ...]] = var(())
 
     def __init__(self, data: str | None = None, config: Config | None = None) -> None:
         super().__init__()
@@ -179,6 +185,7 @@ class MoviepickApp(App[None]):
         self.call_after_refresh(self._start_loading, self.data)
 
     def on_unmount(self) -> None:
+        self.stop_lab()
         if self.library is not None:
             self.library.picker.profile.close()
 
@@ -447,8 +454,13 @@ class MoviepickApp(App[None]):
 
     def on_model_ready(self, message: ModelReady) -> None:
         self._remember(message.model, message.info)
-        if message.info.name not in {info.name for info in self.saved_models}:
-            self.saved_models = (message.info, *self.saved_models)
+        info = message.info
+        if info.name in {saved.name for saved in self.saved_models}:  # saved again, say
+            self.saved_models = tuple(
+                info if saved.name == info.name else saved for saved in self.saved_models
+            )
+        else:
+            self.saved_models = (info, *self.saved_models)
         self.activity = None
         self.model_failed = False
         self.active_model = ActiveModel(message.model, message.info)
@@ -480,6 +492,8 @@ class MoviepickApp(App[None]):
             return
         group = event.worker.group
         self.activity = None
+        if group.startswith("lab-"):  # the relay of a lab job broke: the job ends with it
+            self.post_message(LabJobEnded(int(group.removeprefix("lab-")), cancelled=False))
         if group == "model":
             self.model_failed = True
         if group == "download":

@@ -19,17 +19,24 @@ from moviepick.tui.messages import (
     DatasetLoaded,
     DatasetMissing,
     DownloadProgress,
+    LabJobEnded,
+    LabJobEvent,
     ModelReady,
     NextPicksReady,
     RecommendationsReady,
+    SavedModelsRead,
     TrainProgress,
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from moviepick.data.dataset import Dataset
     from moviepick.models.base import Recommender
+    from moviepick.services.child_process import ChildProcess
     from moviepick.services.picks import Picker, PickFilters
     from moviepick.store import ModelInfo
+    from moviepick.tui.job_queue import Request
     from moviepick.tui.state import ActiveModel
 
 Post = Callable[[Message], object]
@@ -57,15 +64,24 @@ def load_dataset(post: Post, should_stop: StopCheck, data: str | None, config: C
 def _load_or_train(
     post: Post, should_stop: StopCheck, dataset: Dataset, name: str | None, default: str
 ) -> tuple[Recommender, ModelInfo]:
-    from moviepick.services.saved_models import load_or_train
+    """The saved model ``name`` (or the newest for the dataset), else ``name`` (or
+    ``default``) trained in a child process and saved, then loaded."""
+    from moviepick.services.saved_models import load_saved
+    from moviepick.services.train_process import train_in_child
+    from moviepick.store import ModelStore, read_info
 
-    return load_or_train(
-        dataset,
-        name,
-        default,
-        progress=lambda event: post(TrainProgress(name or default, event)),
+    loaded = load_saved(dataset, name)
+    if loaded is not None:
+        return loaded
+    model = name or default
+    path = train_in_child(
+        model,
+        dataset.source,
+        progress=lambda event: post(TrainProgress(model, event)),
         should_stop=should_stop,
     )
+    info = read_info(path)
+    return ModelStore().load(info, dataset.fingerprint), info
 
 
 def prepare_model(
@@ -128,3 +144,31 @@ def download_dataset(post: Post, should_stop: StopCheck, name: str) -> None:
 
     path = download_dataset(name, progress=lambda done, total: post(DownloadProgress(done, total)))
     post(DatasetDownloaded(path))
+
+
+def lab_process(request: Request, data: Path) -> ChildProcess[object]:
+    """The child process that carries out a lab job's ``request`` on the dataset at ``data``."""
+    from moviepick.services.evaluate_process import EvaluateProcess
+    from moviepick.services.train_process import TrainProcess
+    from moviepick.tui.job_queue import TrainRequest
+
+    if isinstance(request, TrainRequest):
+        return TrainProcess(request.model, data, request.params, save_as=request.save_as)
+    return EvaluateProcess(request.models, data, request.protocols, retrain=request.retrain)
+
+
+def run_lab_job(
+    post: Post, should_stop: StopCheck, job_id: int, process: ChildProcess[object]
+) -> None:
+    """Relay what the child of the lab's job ``job_id`` reports, until it is gone."""
+    for event in process.events():
+        post(LabJobEvent(job_id, event))
+        if should_stop():
+            process.cancel()
+    post(LabJobEnded(job_id, process.cancelled))
+
+
+def read_saved_models(post: Post, should_stop: StopCheck, dataset: Dataset) -> None:
+    from moviepick.services.model_choice import saved_for
+
+    post(SavedModelsRead(saved_for(dataset)))

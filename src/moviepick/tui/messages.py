@@ -86,6 +86,35 @@ class ComparisonReady(Message):
         self.comparison = comparison
 
 
+class LabJobEvent(Message):
+    """What the child of the lab's job ``job_id`` reported: a ``FitEvent``, ``Saved``,
+    ``Failed`` (of :mod:`moviepick.services.train_process`) or an event of
+    :mod:`moviepick.services.evaluate_process`."""
+
+    def __init__(self, job_id: int, event: object) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.event = event
+
+
+class LabJobEnded(Message):
+    """The child of the lab's job ``job_id`` is gone; ``cancelled``: it was stopped."""
+
+    def __init__(self, job_id: int, cancelled: bool) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.cancelled = cancelled
+
+
+class SavedModelsRead(Message):
+    """The models saved for the dataset, newest first, read again (after a training, an
+    evaluation, a rename or a delete)."""
+
+    def __init__(self, saved: list[ModelInfo]) -> None:
+        super().__init__()
+        self.saved = saved
+
+
 class DownloadProgress(Message):
     """Bytes of the dataset download received so far (``total`` None when unknown)."""
 
