@@ -34,10 +34,11 @@ class _BarChart(PlotWidget, can_focus=False):
     bars has nothing to pan or zoom. Its margins are a row each above (the metric's name) and
     below (the models' names) so that the bars keep most of a short pane."""
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.margin_top = 1
-        self.margin_bottom = 2
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, allow_pan_and_zoom=False)
+        # set before mounting, without the watchers that lay out a grid not yet composed
+        self.set_reactive(PlotWidget.margin_top, 1)
+        self.set_reactive(PlotWidget.margin_bottom, 2)
 
 
 class LeaderboardView(Vertical):
@@ -81,7 +82,7 @@ class LeaderboardView(Vertical):
         yield Static(id="leaderboard-empty", markup=False)
         table: DataTable[Any] = DataTable(id="leaderboard-table", cursor_type="row")
         yield table
-        yield _BarChart(id="leaderboard-chart", allow_pan_and_zoom=False)
+        yield _BarChart(id="leaderboard-chart")
 
     def on_mount(self) -> None:
         self._redraw()
@@ -137,7 +138,7 @@ class LeaderboardView(Vertical):
         table.add_column("Model", key="model")
         table.add_column("Params", key="params")
         for metric in spec.metrics:
-            table.add_column(Text(metric, justify="right"), key=metric)
+            table.add_column(metric, key=metric)
         table.add_column(Text("Fit s", justify="right"), key=FIT_SECONDS)
         for rank, record in enumerate(records):
             metrics = [
@@ -185,12 +186,14 @@ def _number(value: object) -> float | None:
 
 
 def _metric_cell(value: object, best: float | None) -> Text:
+    """Left-aligned: every figure has the same digits before its mark or blank, so the
+    figures line up while the mark stays after them."""
     number = _number(value)
     if number is None:
-        return Text("–", justify="right")
+        return Text("–")
     if number == best:
-        return Text(f"{number:.4f}{BEST_MARK}", style="bold", justify="right")
-    return Text(f"{number:.4f} ", justify="right")
+        return Text(f"{number:.4f}{BEST_MARK}", style="bold")
+    return Text(f"{number:.4f} ")
 
 
 def _seconds_cell(value: object) -> Text:
