@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
-import io
-import tokenize
 import types
 import typing
 from typing import Any, Literal
 
 from moviepick.models.base import Recommender
+from moviepick.models.hyperparams import field_comments
 
 
 def _flag(name: str) -> str:
@@ -24,43 +22,6 @@ def _unwrap_optional(hint: Any) -> Any:
         if len(args) == 1:
             return args[0]
     return hint
-
-
-def field_comments(params: type) -> dict[str, str]:
-    """Each field's comment in the source of a ``Params`` dataclass or of the classes it
-    inherits fields from (a subclass's comment wins): the one after the field on its line,
-    else the comment lines right above it."""
-    comments: dict[str, str] = {}
-    for cls in reversed(params.__mro__[:-1]):
-        comments.update(_class_comments(cls))
-    return comments
-
-
-def _class_comments(cls: type) -> dict[str, str]:
-    """The field comments written in ``cls`` itself (none where its source is unavailable)."""
-    try:
-        source = inspect.getsource(cls)
-    except (OSError, TypeError):
-        return {}
-    comments: dict[str, str] = {}
-    above: list[str] = []
-    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-    line_field: str | None = None
-    for token in tokens:
-        if token.type == tokenize.COMMENT:
-            text = token.string.lstrip("#").strip()
-            if line_field is not None:
-                comments[line_field] = text
-            else:
-                above.append(text)
-        elif token.type == tokenize.NAME and token.start[1] > 0 and line_field is None:
-            line_field = token.string
-            if above:
-                comments[line_field] = " ".join(above)
-            above = []
-        elif token.type in (tokenize.NEWLINE, tokenize.NL):
-            line_field = None
-    return comments
 
 
 def add_param_flags(parser: argparse.ArgumentParser, model: type[Recommender]) -> None:

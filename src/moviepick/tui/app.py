@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from textual.command import CommandPalette
 
     from moviepick.models.base import Recommender
+    from moviepick.services.leaderboards import Leaderboards
     from moviepick.services.picks import (
         MarkedItem,
         Pick,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
         RatedItem,
         SequencedItem,
     )
+    from moviepick.services.taste_fit import TasteComparison
     from moviepick.store import ModelInfo
 
 T = TypeVar("T")
@@ -84,6 +86,7 @@ FAILURE_TITLES = {  # worker group -> the title of the notification when it fail
     "compare": "Could not compare",
     "download": "Download failed",
     "saved": "Could not read the saved models",
+    "taste": "Could not compare on your taste",
 }
 FAILURE_TITLE = "Something went wrong"  # a worker of any other group
 LOADING = Activity("Loading the dataset…")
@@ -156,6 +159,8 @@ class MoviepickApp(LabControl, App[None]):
     download: var[Download | None] = var(None)
     # The lab's queue: the jobs to come, the one running and the last few ended, oldest first.
     lab_jobs: var[tuple[LabJob, ...]] = var(())
+    leaderboards: var[Leaderboards | None] = var(None)  # None until the lab first reads them
+    taste_comparison: var[TasteComparison | None] = var(None)
 
     def __init__(self, data: str | None = None, config: Config | None = None) -> None:
         super().__init__()

@@ -25,6 +25,7 @@ from moviepick.tui.messages import (
     NextPicksReady,
     RecommendationsReady,
     SavedModelsRead,
+    TasteCompared,
     TrainProgress,
 )
 
@@ -169,6 +170,33 @@ def run_lab_job(
 
 
 def read_saved_models(post: Post, should_stop: StopCheck, dataset: Dataset) -> None:
+    from moviepick.services.leaderboards import stored_leaderboards
     from moviepick.services.model_choice import saved_for
 
-    post(SavedModelsRead(saved_for(dataset)))
+    post(SavedModelsRead(saved_for(dataset), stored_leaderboards(dataset)))
+
+
+def compare_on_taste(
+    post: Post,
+    should_stop: StopCheck,
+    picker: Picker,
+    loaded: dict[str, tuple[Recommender, ModelInfo] | None],
+) -> None:
+    """Two saved models (``loaded``: each name and the model when the app has it loaded) on
+    the profile's taste."""
+    from moviepick.errors import ModelError
+    from moviepick.services.saved_models import load_saved
+    from moviepick.services.taste_fit import compare_taste
+
+    models = []
+    for name, model in loaded.items():
+        found = model or load_saved(picker.dataset, name)
+        if found is None:
+            raise ModelError(f"no saved model named {name!r}")
+        models.append(found)
+    (model_a, info_a), (model_b, info_b) = models
+    comparison = compare_taste(
+        picker, model_a, model_b, names=(info_a.name, info_b.name), should_stop=should_stop
+    )
+    if not should_stop():
+        post(TasteCompared(comparison))

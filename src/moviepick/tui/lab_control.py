@@ -28,7 +28,8 @@ from moviepick.tui.job_queue import (
     said,
     started,
 )
-from moviepick.tui.messages import LabJobEnded, LabJobEvent, SavedModelsRead
+from moviepick.tui.messages import LabJobEnded, LabJobEvent, SavedModelsRead, TasteCompared
+from moviepick.tui.state import Activity
 
 if TYPE_CHECKING:
     from moviepick.services.child_process import ChildProcess
@@ -131,12 +132,27 @@ class LabControl:
             self._run(jobs.read_saved_models, self.library.dataset, group="saved")
 
     def on_saved_models_read(self: MoviepickApp, message: SavedModelsRead) -> None:
+        self.leaderboards = message.leaderboards
+        for problem in message.leaderboards.problems:
+            self.notify(problem, title="Leaderboard left out", severity="warning", timeout=15)
         self.saved_models = tuple(message.saved)
         active = self.active_model
         if active is not None:
             fresh = next((info for info in message.saved if info.name == active.name), None)
             if fresh is not None:
                 self.active_model = type(active)(active.model, fresh)
+
+    def compare_on_taste(self: MoviepickApp, name_a: str, name_b: str) -> None:
+        """Compare the saved models ``name_a`` and ``name_b`` on the profile's taste."""
+        if self.library is None:
+            return
+        loaded = {name: self._models.get(name) for name in (name_a, name_b)}
+        self.activity = Activity(f"Comparing {name_a} and {name_b} on your taste…")
+        self._run(jobs.compare_on_taste, self.library.picker, loaded, group="taste")
+
+    def on_taste_compared(self: MoviepickApp, message: TasteCompared) -> None:
+        self.activity = None
+        self.taste_comparison = message.comparison
 
     def rename_model(self: MoviepickApp, name: str, new_name: str) -> None:
         """Give the saved model ``name`` the name ``new_name``; the choice of model follows."""

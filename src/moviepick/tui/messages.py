@@ -15,8 +15,10 @@ from moviepick.errors import MoviepickError
 
 if TYPE_CHECKING:  # the app imports the core only once it has painted
     from moviepick.models.base import Recommender
+    from moviepick.services.leaderboards import Leaderboards
     from moviepick.services.picks import Comparison, Pick, Picker
     from moviepick.services.search import MovieSearch
+    from moviepick.services.taste_fit import TasteComparison
     from moviepick.store import ModelInfo
     from moviepick.training.events import FitEvent
 
@@ -107,12 +109,21 @@ class LabJobEnded(Message):
 
 
 class SavedModelsRead(Message):
-    """The models saved for the dataset, newest first, read again (after a training, an
-    evaluation, a rename or a delete)."""
+    """The models saved for the dataset, newest first, and the stored leaderboards, read again
+    (after a training, an evaluation, a rename or a delete)."""
 
-    def __init__(self, saved: list[ModelInfo]) -> None:
+    def __init__(self, saved: list[ModelInfo], leaderboards: Leaderboards) -> None:
         super().__init__()
         self.saved = saved
+        self.leaderboards = leaderboards
+
+
+class TasteCompared(Message):
+    """Two models compared on the profile's taste."""
+
+    def __init__(self, comparison: TasteComparison) -> None:
+        super().__init__()
+        self.comparison = comparison
 
 
 class DownloadProgress(Message):
