@@ -193,6 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
         "stars, genre, release decade and time) and your ratings against everyone's",
     )
     _json_option(stats)
+    stats.add_argument(
+        "--plot",
+        metavar="FILE.svg",
+        help="write the rating distribution and a saved model's training curve and map of the "
+        "movies to an SVG file, drawn as the app draws them",
+    )
+    stats.add_argument(
+        "--model",
+        metavar="NAME",
+        help="the saved model (or model type) whose figures --plot draws (default: the newest "
+        "trained on the dataset)",
+    )
     stats.set_defaults(handler=stats_command.stats)
     return parser
 

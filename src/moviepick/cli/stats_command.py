@@ -1,20 +1,24 @@
 """``moviepick stats``: the dataset's statistics and your taste against it, as tables and bar
-charts in the terminal or as JSON."""
+charts in the terminal or as JSON; with ``--plot FILE.svg``, the rating distribution and a
+saved model's training curve and map of the movies, drawn by the app's plot widgets."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from moviepick import paths
+from moviepick import atomic, paths
 from moviepick.cli import render
 from moviepick.data.dataset import Dataset
+from moviepick.errors import ModelError, MoviepickError
 from moviepick.profile import Profile
 from moviepick.services.datasets import open_dataset
+from moviepick.services.embedding_map import NoItemVectors, embedding_map
 from moviepick.services.matching import TitleIndex, profile_query
 from moviepick.services.stats import (
     HEAD_FRACTION,
@@ -32,9 +36,13 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def stats(args: argparse.Namespace) -> int:
+    if args.model is not None and args.plot is None:
+        raise MoviepickError("--model names the model whose figures --plot FILE.svg draws")
     dataset = open_dataset(args.data)
+    if args.plot is not None:
+        return _plot(dataset, Path(args.plot), args.model)
     figures = dataset_stats(dataset)
-    mine = _my_taste(dataset)
+    mine = taste(dataset, _my_ratings(dataset))
     if args.json:
         render.print_json({**figures.as_record(), "taste": mine.as_record() if mine else None})
         return 0
@@ -42,15 +50,49 @@ def stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _my_taste(dataset: Dataset) -> Taste | None:
-    """The profile's ratings against the dataset's; None without a profile (none is created
-    just to read it) or without any rating of this dataset's movies."""
+def _my_ratings(dataset: Dataset) -> Mapping[int, float]:
+    """The profile's ratings of the dataset's movies (item -> stars); none without a profile
+    (none is created just to read it)."""
     if not paths.profile_path().exists():
-        return None
+        return {}
     with Profile() as profile:
         ratings = profile.ratings()
-    query = profile_query(ratings, TitleIndex(dataset.catalog)).query
-    return taste(dataset, query.ratings)
+    return profile_query(ratings, TitleIndex(dataset.catalog)).query.ratings
+
+
+def _plot(dataset: Dataset, path: Path, model_name: str | None) -> int:
+    """Write the figures to ``path`` (an SVG), replacing it whole or not at all."""
+    from moviepick.store import ModelStore
+    from moviepick.tui.figures import Figures, render_svg
+
+    if path.is_dir():
+        raise MoviepickError(f"cannot write the figures to {path}: it is a folder")
+    store = ModelStore()
+    info = store.find(model_name, dataset.fingerprint, dataset.name)
+    if info is None and model_name is not None:
+        raise ModelError(f"no saved model {model_name!r} (moviepick models list shows them)")
+    histogram = dataset_stats(dataset).rating_histogram
+    title = f"moviepick stats: {dataset.name}"
+    if info is None:
+        note = f"No saved model for {dataset.name}: train one, say moviepick train als."
+        figures = Figures(title, histogram, model_note=note)
+    else:
+        model = store.load(info, dataset.fingerprint)
+        try:
+            points, note = embedding_map(dataset, model, set(_my_ratings(dataset))), ""
+        except NoItemVectors as error:
+            points, note = None, f"No map: {error}."
+        figures = Figures(title, histogram, info.name, info.curve, points, note)
+    try:
+        atomic.write_text(path, render_svg(figures))
+    except OSError as error:
+        raise MoviepickError(f"cannot write the figures to {path}: {error.strerror}") from None
+    drawn = ["ratings by stars"]
+    drawn += ["the training curve"] if figures.curve else []
+    drawn += ["the map of the movies"] if figures.points is not None else []
+    shown = ", ".join(drawn) + (f" of {figures.model}" if len(drawn) > 1 else "")
+    render.console.print(f"Wrote {path}: {shown}")
+    return 0
 
 
 def _panels(figures: DatasetStats, mine: Taste | None) -> list[RenderableType]:

@@ -1,0 +1,98 @@
+"""``moviepick stats --plot``: the figures drawn by the app's own plot widgets in a headless
+Textual app, exported as an SVG, so the file shows what the Stats screen shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+from textual.pilot import Pilot
+from textual.widgets import Label, Static
+
+from moviepick.services.embedding_map import EmbeddingMap
+from moviepick.services.stats import Bars
+from moviepick.training.events import FitEvent
+from moviepick.tui.widgets.plots import BarChart, CurvePlot, EmbeddingMapView
+
+SIZE = (120, 60)  # the terminal the figures are drawn in, in cells
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the file shows: the title, the rating distribution, and a saved model's curve and
+    map; a line instead of the model's figures (``model_note``) when there is none of them."""
+
+    title: str
+    ratings: Bars
+    model: str | None = None
+    curve: Sequence[FitEvent] = ()
+    points: EmbeddingMap | None = None
+    model_note: str = ""
+
+
+class FiguresApp(App[str]):
+    """The figures stacked in one column; exits with the screenshot's SVG text."""
+
+    CSS = """
+    Screen {
+        padding: 0 1;
+    }
+    .figure-title {
+        text-style: bold;
+        padding: 1 1 0 1;
+    }
+    #ratings {
+        height: 14;
+    }
+    #curve {
+        height: 16;
+    }
+    #map {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, figures: Figures) -> None:
+        super().__init__()
+        self.figures = figures
+
+    def compose(self) -> ComposeResult:
+        figures = self.figures
+        yield Label(figures.title, id="title", classes="figure-title")
+        with Vertical(id="ratings"):
+            yield Label("Ratings by stars", classes="figure-title")
+            yield BarChart(id="ratings-chart")
+        if figures.model_note:
+            yield Static(figures.model_note, id="model-note", classes="figure-title")
+        if figures.curve:
+            with Vertical(id="curve"):
+                yield Label(f"Training curve of {figures.model}", classes="figure-title")
+                yield CurvePlot(id="curve-plot")
+        if figures.points is not None:
+            yield Label(f"Map of the movies by {figures.model}", classes="figure-title")
+            yield EmbeddingMapView(id="map")
+
+    def on_mount(self) -> None:
+        figures = self.figures
+        self.query_one(BarChart).show_bars(figures.ratings)
+        if figures.curve:
+            self.query_one(CurvePlot).show_curve(figures.curve)
+        if figures.points is not None:
+            method = "t-SNE" if figures.points.method == "tsne" else "PCA"
+            about = f"{method} of the item vectors of the {len(figures.points):,} most rated movies"
+            self.query_one(EmbeddingMapView).show_map(figures.points, about)
+
+
+def render_svg(figures: Figures, size: tuple[int, int] = SIZE) -> str:
+    """The SVG of ``figures`` drawn in a terminal of ``size`` that nobody sees."""
+
+    async def draw(pilot: Pilot[str]) -> None:
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        pilot.app.exit(pilot.app.export_screenshot(title=figures.title))
+
+    svg = FiguresApp(figures).run(headless=True, size=size, auto_pilot=draw)
+    assert svg is not None, "the figures app exits with its screenshot"
+    return svg
