@@ -86,12 +86,15 @@ def _plot(dataset: Dataset, path: Path, model_name: str | None) -> int:
     try:
         atomic.write_text(path, render_svg(figures))
     except OSError as error:
-        raise MoviepickError(f"cannot write the figures to {path}: {error.strerror}") from None
+        detail = error.strerror or str(error)
+        if error.filename and Path(error.filename) in path.parents:  # not the temporary file
+            detail += f" ({error.filename})"
+        raise MoviepickError(f"cannot write the figures to {path}: {detail}") from None
     drawn = ["ratings by stars"]
     drawn += ["the training curve"] if figures.curve else []
     drawn += ["the map of the movies"] if figures.points is not None else []
     shown = ", ".join(drawn) + (f" of {figures.model}" if len(drawn) > 1 else "")
-    render.console.print(f"Wrote {path}: {shown}")
+    render.console.print(f"Wrote {path}: {shown}", soft_wrap=True, markup=False, highlight=False)
     return 0
 
 
