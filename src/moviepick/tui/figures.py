@@ -16,7 +16,8 @@ from moviepick.services.stats import Bars
 from moviepick.training.events import FitEvent
 from moviepick.tui.widgets.plots import BarChart, CurvePlot, EmbeddingMapView
 
-SIZE = (120, 60)  # the terminal the figures are drawn in, in cells
+WIDTH = 120  # cells of the terminal the figures are drawn in
+ROWS = {"title": 2, "ratings": 14, "note": 2, "curve": 16, "map": 34}  # each figure's height
 
 
 @dataclass(frozen=True)
@@ -35,23 +36,23 @@ class Figures:
 class FiguresApp(App[str]):
     """The figures stacked in one column; exits with the screenshot's SVG text."""
 
-    CSS = """
-    Screen {
+    CSS = f"""
+    Screen {{
         padding: 0 1;
-    }
-    .figure-title {
+    }}
+    .figure-title {{
         text-style: bold;
         padding: 1 1 0 1;
-    }
-    #ratings {
-        height: 14;
-    }
-    #curve {
-        height: 16;
-    }
-    #map {
+    }}
+    #ratings {{
+        height: {ROWS["ratings"]};
+    }}
+    #curve {{
+        height: {ROWS["curve"]};
+    }}
+    #map {{
         height: 1fr;
-    }
+    }}
     """
 
     def __init__(self, figures: Figures) -> None:
@@ -85,14 +86,23 @@ class FiguresApp(App[str]):
             self.query_one(EmbeddingMapView).show_map(figures.points, about)
 
 
-def render_svg(figures: Figures, size: tuple[int, int] = SIZE) -> str:
-    """The SVG of ``figures`` drawn in a terminal of ``size`` that nobody sees."""
+def figures_size(figures: Figures) -> tuple[int, int]:
+    """The terminal that holds ``figures`` and no empty room below them."""
+    parts = ["title", "ratings"]
+    parts += ["note"] if figures.model_note else []
+    parts += ["curve"] if figures.curve else []
+    parts += ["map"] if figures.points is not None else []
+    return WIDTH, sum(ROWS[part] for part in parts)
+
+
+def render_svg(figures: Figures) -> str:
+    """The SVG of ``figures`` drawn in a terminal that nobody sees."""
 
     async def draw(pilot: Pilot[str]) -> None:
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         pilot.app.exit(pilot.app.export_screenshot(title=figures.title))
 
-    svg = FiguresApp(figures).run(headless=True, size=size, auto_pilot=draw)
+    svg = FiguresApp(figures).run(headless=True, size=figures_size(figures), auto_pilot=draw)
     assert svg is not None, "the figures app exits with its screenshot"
     return svg

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import ItemGrid, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
@@ -34,7 +34,7 @@ from moviepick.tui.widgets.movie_table import (
 )
 
 if TYPE_CHECKING:
-    from textual import events
+    from rich.text import Text
 
     from moviepick.services.embedding_map import EmbeddingMap, Method
     from moviepick.services.stats import DatasetStats, Taste
@@ -49,7 +49,7 @@ PANES = (  # id, tab title, key (underlined in the title)
     ("taste", "Your taste", "t"),
     ("map", "Map", "p"),
 )
-WIDE = 100  # columns from which charts go two a row
+CHART_WIDTH = 50  # the narrowest a chart gets: two a row from 100 columns
 TASTE_GENRES = 8  # genres in the chart of your taste: your most rated
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE"}
 
@@ -95,16 +95,13 @@ class StatsScreen(AppScreen):
     StatsScreen TabPane {
         padding: 0;
     }
-    StatsScreen .charts {
-        grid-size: 1;
-        grid-rows: 12;
+    StatsScreen .chart {
         height: auto;
     }
-    StatsScreen.wide .charts {
-        grid-size: 2;
-        grid-rows: 13;
+    StatsScreen .chart > Plot {
+        height: 11;
     }
-    StatsScreen .chart {
+    StatsScreen #stats-taste-pane .chart, StatsScreen #stats-taste-pane .chart > Plot {
         height: 1fr;
     }
     StatsScreen .chart > Label, StatsScreen #stats-taste-means {
@@ -125,12 +122,19 @@ class StatsScreen(AppScreen):
         self._map_model: ActiveModel | None = None  # the model of the map shown
 
     def compose_body(self) -> ComposeResult:
-        from moviepick.tui.widgets.plots import BarChart, EmbeddingMapView, PairedBars
+        from rich.text import Text
+
+        from moviepick.tui.widgets.plots import (
+            BarChart,
+            EmbeddingMapView,
+            PairedBars,
+            pair_legend,
+        )
 
         with TabbedContent(id="stats-panes"):
             with self._pane("dataset"), VerticalScroll():
                 yield Static("Loading the figures…", id="stats-facts")
-                with Grid(classes="charts"):
+                with ItemGrid(min_column_width=CHART_WIDTH):
                     yield _chart("Users by their number of ratings", BarChart(id="per-user"))
                     yield _chart("Movies by their number of ratings", BarChart(id="per-movie"))
             with self._pane("movies"):
@@ -138,7 +142,11 @@ class StatsScreen(AppScreen):
                 yield MovieTable([RANK, TITLE, YEAR, RATING_COUNT, MEAN, YOURS], id="popular")
                 yield Label("Top rated", id="top-rated-title", classes="pane-title")
                 yield MovieTable([RANK, TITLE, YEAR, RATING_COUNT, SCORE, YOURS], id="top-rated")
-            with self._pane("ratings"), VerticalScroll(), Grid(classes="charts"):
+            with (
+                self._pane("ratings"),
+                VerticalScroll(),
+                ItemGrid(min_column_width=CHART_WIDTH),
+            ):
                 yield _chart("Ratings by stars", BarChart(id="by-stars"))
                 yield _chart("Ratings by release decade", BarChart(id="by-decade"))
                 yield _chart("Ratings over time", BarChart(id="over-time"))
@@ -146,10 +154,9 @@ class StatsScreen(AppScreen):
                 yield DataTable(id="stats-genre-table", cursor_type="row", zebra_stripes=True)
             with self._pane("taste"):
                 yield Static(stats_text.means(None), id="stats-taste-means")
-                yield _chart(
-                    "Share of ratings per genre: yours and everyone's",
-                    PairedBars(abbreviate=True, id="taste-genres"),
-                )
+                title = Text("Share of ratings per genre, in %: ")
+                title.append_text(pair_legend(("yours", "everyone's")))
+                yield _chart(title, PairedBars(abbreviate=True, id="taste-genres"))
             with self._pane("map"):
                 yield EmbeddingMapView(id="stats-map")
 
@@ -167,9 +174,6 @@ class StatsScreen(AppScreen):
         self.watch(self.app, "library", self._library_changed)
         self.watch(self.app, "ratings", self._ratings_changed, init=False)
         self.watch(self.app, "active_model", self._model_changed, init=False)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "wide")
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -342,6 +346,6 @@ class StatsScreen(AppScreen):
         return self.query_one("#stats-map", EmbeddingMapView)
 
 
-def _chart(title: str, plot: Widget) -> Vertical:
+def _chart(title: str | Text, plot: Widget) -> Vertical:
     """``plot`` under its title, in a box of the charts' grid."""
     return Vertical(Label(title, id=f"{plot.id}-title"), plot, classes="chart")

@@ -5,7 +5,7 @@ textual-plot imports numpy: only the screens that draw plots import this package
 are shown, so the app paints before numpy loads.
 """
 
-from moviepick.tui.widgets.plots.bars import BarChart, PairedBars
+from moviepick.tui.widgets.plots.bars import BarChart, PairedBars, pair_legend
 from moviepick.tui.widgets.plots.base import Plot
 from moviepick.tui.widgets.plots.curve import CurvePlot, curve_series
 from moviepick.tui.widgets.plots.embedding import EmbeddingMapView, MapPlot
@@ -18,4 +18,5 @@ __all__ = [
     "PairedBars",
     "Plot",
     "curve_series",
+    "pair_legend",
 ]

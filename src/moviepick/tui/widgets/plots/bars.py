@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events
 from textual.reactive import reactive
-from textual_plot import HiResMode, LegendLocation
+from textual_plot import HiResMode
 from textual_plot.axis_formatter import CategoricalAxisFormatter
 
 from moviepick.tui.widgets.plots.base import CountFormatter, Plot, fit_labels
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
 
 BAR_STYLE = "dodger_blue1"
 PAIR_STYLES = ("orange1", "dodger_blue1")  # yours, everyone's
+# Of the 1 between categories: a gap between the two bars of one, so that no half cell holds
+# both and takes one's colour.
+PAIR_WIDTH = 0.32
 BAR_MODE = HiResMode.QUADRANT  # half a cell up and across: bars of a few rows still differ
 
 
@@ -72,7 +76,8 @@ class BarChart(CategoryPlot):
 
 
 class PairedBars(CategoryPlot):
-    """Two bars per category, side by side, in percent: say yours against everyone's."""
+    """Two bars per category, side by side, in percent: say yours against everyone's. The
+    legend is :func:`pair_legend`, for the title: an overlay would hide the tallest bars."""
 
     def show_pairs(
         self,
@@ -80,22 +85,26 @@ class PairedBars(CategoryPlot):
         first: Sequence[float],
         second: Sequence[float],
         *,
-        names: tuple[str, str] = ("you", "everyone"),
         styles: tuple[str, str] = PAIR_STYLES,
     ) -> None:
         """``first`` and ``second`` are shares (0..1) per label, drawn in percent."""
         self._start(labels)
         if not labels:
             return
-        for offset, values, name, style in zip(
-            (-0.2, 0.2), (first, second), names, styles, strict=True
-        ):
+        for offset, values, style in zip((-0.2, 0.2), (first, second), styles, strict=True):
             self.bar(
                 [k + offset for k in range(1, len(labels) + 1)],
                 [100 * value for value in values],
-                width=0.4,
+                width=PAIR_WIDTH,
                 bar_style=style,
                 hires_mode=BAR_MODE,
-                label=name,
             )
-        self.show_legend(LegendLocation.TOPRIGHT)
+
+
+def pair_legend(names: tuple[str, str], styles: tuple[str, str] = PAIR_STYLES) -> Text:
+    """ "■ first  ■ second", each square in its bars' colour."""
+    legend = Text()
+    for name, style in zip(names, styles, strict=True):
+        legend.append("■ ", style=style).append(f"{name}  ")
+    legend.rstrip()
+    return legend

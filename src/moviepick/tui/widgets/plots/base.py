@@ -32,12 +32,18 @@ class Plot(PlotWidget, inherit_bindings=False):
         Binding(
             "plus,equals_sign",
             "zoom_in",
-            "Zoom in",
+            "Zoom",
+            key_display="+/-",  # one footer item for both: 80 columns have room for few
             id="plot-zoom-in",
             tooltip="Zoom in on the middle of the plot",
         ),
         Binding(
-            "minus", "zoom_out", "Zoom out", id="plot-zoom-out", tooltip="Zoom out of the plot"
+            "minus",
+            "zoom_out",
+            "Zoom out",
+            show=False,
+            id="plot-zoom-out",
+            tooltip="Zoom out of the plot",
         ),
         *(
             Binding(

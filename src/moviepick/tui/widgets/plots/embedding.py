@@ -74,16 +74,17 @@ class MapPlot(Plot):
         Binding(
             "right_square_bracket",
             "step(1)",
-            "Next",
-            key_display="]",
+            "Move",
+            key_display="[ ]",  # the footer's item for both
             id="map-next",
             tooltip="Highlight the next movie out from the middle of the map",
         ),
         Binding(
             "left_square_bracket",
             "step(-1)",
-            "Previous",
+            "Back",
             key_display="[",
+            show=False,
             id="map-previous",
             tooltip="Highlight the previous movie, back towards the middle of the map",
         ),
