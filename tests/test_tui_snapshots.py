@@ -23,8 +23,11 @@ from tui_support import settle
 from moviepick import paths, profile, store
 from moviepick.config import Config
 from moviepick.data.loader import load_dataset
+from moviepick.evaluation.evaluate import FIT_SECONDS, evaluate
+from moviepick.evaluation.leaderboard import store_record
 from moviepick.services.saved_models import train_and_save
 from moviepick.tui.app import MoviepickApp
+from moviepick.tui.job_queue import TrainRequest
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 35), id="120x35")]
 NOON = 1_767_268_800.0  # 2026-01-01 12:00 UTC
@@ -64,8 +67,17 @@ def ml_100k_models(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store, "time", fixed_clock(NOON))
         for name in ("ease", "popularity"):
-            train_and_save(dataset, name, store=store.ModelStore(models))
+            _, info = train_and_save(dataset, name, store=store.ModelStore(models))
+            store.update_metrics(info.path, {FIT_SECONDS: 1.25})  # the clock's, not the code's
     return models
+
+
+@pytest.fixture(scope="module")
+def ml_100k_results(shared_data: Path) -> list[dict[str, object]]:
+    """EASE and popularity evaluated on top-n, once for the module, at a fixed fit time."""
+    dataset = load_dataset(shared_data / "ml-100k", use_cache=False)
+    records = [evaluate(name, dataset, "top-n").as_record() for name in ("ease", "popularity")]
+    return [{**record, FIT_SECONDS: 2.5, "created": NOON} for record in records]
 
 
 @pytest.fixture
@@ -171,3 +183,45 @@ def test_no_dataset(snap_compare, monkeypatch: pytest.MonkeyPatch, size: tuple[i
     # Shown on screen, so it must not depend on the temporary folder; nothing is written there.
     monkeypatch.setenv("MOVIEPICK_DATA_DIR", "/home/you/.local/share/moviepick")
     assert snap_compare(MoviepickApp(None, Config()), terminal_size=size, run_before=steady)
+
+
+@pytest.fixture
+def evaluated(data: Path, ml_100k_results: list[dict[str, object]]) -> Path:
+    """As ``data``, with the top-n results stored (and merged into the saved models)."""
+    for record in ml_100k_results:
+        store_record(dict(record))
+    return data
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lab_models(snap_compare, evaluated: Path, size: tuple[int, int]):
+    run = steps("alt+5")
+    assert snap_compare(app_on(evaluated), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lab_leaderboard(snap_compare, evaluated: Path, size: tuple[int, int]):
+    run = steps("alt+5", "b")
+    assert snap_compare(app_on(evaluated), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lab_versus(snap_compare, data: Path, size: tuple[int, int]):
+    run = steps("alt+5", "c", rate=True)
+    assert snap_compare(app_on(data), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lab_training_curve(snap_compare, data: Path, size: tuple[int, int]):
+    async def run(pilot: Pilot) -> None:
+        await steps("alt+5")(pilot)
+        app = pilot.app
+        assert isinstance(app, MoviepickApp)
+        app.enqueue(TrainRequest("als", {"iters": 6, "reg": 0.1, "factors": 16}))
+        deadline = time.monotonic() + 120
+        while not app.lab_jobs[0].finished and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert app.lab_jobs[0].status == "done"
+        await steps("t")(pilot)
+
+    assert snap_compare(app_on(data), terminal_size=size, run_before=run)

@@ -244,7 +244,9 @@ class LabScreen(AppScreen):
         main_metrics = [f"{name} {protocol(name).main_metric}" for name in self._protocols()]
         row_key = self._highlighted_key()
         table.clear(columns=True)
-        table.add_columns(" ", "Name", "Type", "Trained", "Fit s", "Device", "Size", *main_metrics)
+        table.add_columns(
+            " ", "Name", "Type", "Dataset", "Trained", "Fit s", "Device", "Size", *main_metrics
+        )
         active = self.app.active_model.name if self.app.active_model else None
         saved = self.app.saved_models
         for info in saved:
@@ -253,6 +255,7 @@ class LabScreen(AppScreen):
                 marker,
                 info.name,
                 info.model,
+                info.dataset,
                 info.created_text,
                 _figure(info.metrics.get("fit seconds"), ".1f"),
                 info.device or ("cpu" if "device" not in info.params else "?"),
@@ -266,7 +269,7 @@ class LabScreen(AppScreen):
                 key = f"type:{model}"
                 marker = MARK if key in self._marked else ""
                 blank = [""] * (3 + len(main_metrics))
-                table.add_row(marker, f"({model})", model, "not trained", *blank, key=key)
+                table.add_row(marker, f"({model})", model, "", "not trained", *blank, key=key)
         if row_key is not None and row_key in table.rows:
             table.move_cursor(row=table.get_row_index(row_key))
         dataset = self.app.library.dataset.name if self.app.library else ""
