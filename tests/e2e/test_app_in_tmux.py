@@ -3,6 +3,7 @@ read from the screen, from the first search to a restart that finds everything k
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -120,11 +121,10 @@ def tiny_data(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def terminal(
-    tmux_installed: None, tmp_path: Path, moviepick_home: Path, tiny_data: Path
-) -> Iterator[Terminal]:
-    """``moviepick --data <tiny dataset>`` running in a detached tmux session."""
+@contextlib.contextmanager
+def app_in_tmux(tmp_path: Path, home: Path, data: Path) -> Iterator[Terminal]:
+    """``moviepick --data <data>`` with ``home`` as its MOVIEPICK_HOME, running in a detached
+    tmux session of its own."""
     assert MOVIEPICK.is_file(), f"the console script is not installed at {MOVIEPICK}"
     config = tmp_path / "tmux.conf"
     config.write_text("set -g remain-on-exit on\nset -g status off\n", encoding="utf-8")
@@ -133,14 +133,23 @@ def terminal(
         terminal.tmux(
             "-f", str(config),
             "new-session", "-d", "-s", "app", "-x", str(WIDTH), "-y", str(HEIGHT),
-            "-e", f"MOVIEPICK_HOME={moviepick_home}",
-            str(MOVIEPICK), "--data", str(tiny_data),
+            "-e", f"MOVIEPICK_HOME={home}",
+            str(MOVIEPICK), "--data", str(data),
         )  # fmt: skip
         socket = Path(terminal.tmux("display-message", "-p", "#{socket_path}").strip())
         yield terminal
     finally:
         terminal.tmux("kill-server", check=False)
     socket.unlink(missing_ok=True)  # the killed server leaves it
+
+
+@pytest.fixture
+def terminal(
+    tmux_installed: None, tmp_path: Path, moviepick_home: Path, tiny_data: Path
+) -> Iterator[Terminal]:
+    """``moviepick --data <tiny dataset>`` running in a detached tmux session."""
+    with app_in_tmux(tmp_path, moviepick_home, tiny_data) as terminal:
+        yield terminal
 
 
 def header(screen: str) -> str:
@@ -292,3 +301,101 @@ def test_rate_sequence_switch_model_and_restart(terminal: Terminal, tiny_data: P
     assert model_to_use(DATASET, "als") == SECOND_MODEL
     saved = sorted(path.name for path in paths.models_dir().iterdir())
     assert saved == [FIRST_MODEL, SECOND_MODEL], "the app trained nothing"
+
+
+ML_100K_FIRST = "popularity-ml-100k"  # trained into the home before the app starts
+ML_100K_EASE = "ease-ml-100k"
+RATED_IN_100K = ("Star Wars", 50, 5)  # title as shown, MovieLens id, stars
+LAB_TABLE_TITLES = re.compile(r"^\s*Name\s+Type\s")
+
+
+@pytest.fixture
+def terminal_100k(
+    tmux_installed: None, tmp_path: Path, moviepick_home: Path, shared_data: Path
+) -> Iterator[Terminal]:
+    """``moviepick --data ml-100k`` (the shared data) with only a popularity model saved, so
+    the first start trains nothing and the Lab offers ease untrained."""
+    from moviepick.data.loader import load_dataset
+    from moviepick.services.saved_models import train_and_save
+    from moviepick.store import ModelStore
+
+    data = shared_data / "ml-100k"
+    _, info = train_and_save(load_dataset(data), "popularity", store=ModelStore(paths.models_dir()))
+    assert info.name == ML_100K_FIRST
+    with app_in_tmux(tmp_path, moviepick_home, data) as terminal:
+        yield terminal
+
+
+def lab_rows(screen: str) -> list[str]:
+    """The Models table's rows on the Lab screen, top to bottom, as shown (none while another
+    tab shows)."""
+    lines = screen.splitlines()
+    titles = (n for n, line in enumerate(lines) if LAB_TABLE_TITLES.match(line))
+    start = next(titles, len(lines)) + 1
+    rows = []
+    for line in lines[start:]:
+        if not line.strip() or " saved for " in line:
+            break
+        rows.append(line)
+    return rows
+
+
+def test_train_in_the_lab_while_rating(terminal_100k: Terminal) -> None:
+    terminal = terminal_100k
+    terminal.wait_for(
+        lambda screen: f"model {ML_100K_FIRST}" in header(screen), f"Discover with {ML_100K_FIRST}"
+    )
+
+    go_by_key(terminal, 5, "Lab")
+    models = terminal.wait_for(lambda screen: "(ease)" in screen, "the untrained ease row")
+    rows = lab_rows(models)
+    assert ML_100K_FIRST in rows[0], "saved models come first, the cursor on the first"
+    ease_row = next(n for n, row in enumerate(rows) if "(ease)" in row)
+    terminal.press(*["Down"] * ease_row, "t")
+    terminal.wait_for(
+        lambda screen: "max items" in screen and "save as" in screen, "the training form of ease"
+    )
+    terminal.press("C-s")
+    terminal.wait_for("train ease", "the ease training in the queue line")
+
+    go_by_key(terminal, 1, "Discover")  # while ease trains (or just after, on a fast machine)
+    title, movie_id, stars = RATED_IN_100K
+    back_to_empty_search(terminal)
+    search_and_press(terminal, title.lower(), str(stars))
+    terminal.wait_for(shows_first_result(title, " " + "★" * stars), f"{title} rated {stars}")
+
+    go_by_key(terminal, 3, "Ratings")
+    ratings = terminal.wait_for("You rated 1 movie", "the one rating")
+    rated = (RATED_ROW.match(line) for line in ratings.splitlines())
+    assert {row["title"]: len(row["stars"]) for row in rated if row} == {title: stars}, ratings
+
+    go_by_key(terminal, 5, "Lab")
+    lab = terminal.wait_for(
+        lambda screen: (
+            f"done: train ease · saved {ML_100K_EASE}" in screen
+            and f"model {ML_100K_EASE}" in header(screen)
+        ),
+        f"the lab saying {ML_100K_EASE} is saved and active",
+    )
+    terminal.press("m")
+    lab = terminal.wait_for(
+        lambda screen: any("▶" in row and ML_100K_EASE in row for row in lab_rows(screen)),
+        f"{ML_100K_EASE} marked ▶ (gives the picks) on the Models tab",
+    )
+    assert not any("(ease)" in row for row in lab_rows(lab)), "ease is trained now"
+
+    go_by_key(terminal, 4, "Picks")
+    picks = terminal.wait_for(
+        lambda screen: "ease · trained" in screen and bool(table_rows(screen)),
+        f"picks by {ML_100K_EASE}",
+    )
+    assert f"model {ML_100K_EASE}" in header(picks)
+    assert title not in {shown for _, shown in table_rows(picks)}, "a rated movie is hidden"
+
+    terminal.press("q")
+    assert terminal.wait_for_exit() == 0
+    with Profile(paths.profile_path()) as profile:
+        assert {r.movie_id: r.stars for r in profile.ratings()} == {movie_id: float(stars)}
+    assert model_to_use("ml-100k", "als") == ML_100K_EASE
+    saved = sorted(path.name for path in paths.models_dir().iterdir())
+    assert saved == [ML_100K_EASE, ML_100K_FIRST]
