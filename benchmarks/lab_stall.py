@@ -270,6 +270,7 @@ def percentile(values: list[float], share: float) -> float:
 
 async def measure(data: Path, models: list[str], seconds: float, epochs: int) -> list[Figures]:
     app = MoviepickApp(str(data), Config(model="popularity"))
+    gc.freeze()  # as run_app does before the app runs: start-up's objects are never walked
     baseline, training = (
         Figures("baseline (nothing trains)"),
         Figures(f"training {'+'.join(models)}"),
