@@ -3,6 +3,8 @@ and a clear refusal for a model without vectors."""
 
 from __future__ import annotations
 
+import importlib.util
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +13,21 @@ from tui_support import write_tiny_movielens
 
 from moviepick.data.dataset import Dataset
 from moviepick.data.loader import load_dataset
+from moviepick.errors import MoviepickError
 from moviepick.models.base import Recommender
 from moviepick.models.popularity import Popularity
 from moviepick.models.registry import model_class, model_names
 from moviepick.services import embedding_map as maps
 from moviepick.services.embedding_map import (
     MAPPABLE,
+    MapStopped,
     NoItemVectors,
     TsneUnavailable,
     embedding_map,
     most_rated,
     pca,
     primary_genres,
+    tsne_in_child,
     with_rated,
 )
 
@@ -144,6 +149,20 @@ def test_tsne_keeps_planted_clusters_apart_and_is_seeded(tiny: Dataset):
     second = embedding_map(tiny, vectors, method="tsne", min_ratings=1)
     np.testing.assert_allclose(first.x, second.x)
     assert first.method == "tsne" and len(first) == len(tiny.catalog)
+
+
+def test_t_sne_no_longer_wanted_ends_its_child_process():
+    vectors = np.random.default_rng(3).standard_normal((300, 8))
+    with pytest.raises(MapStopped):
+        tsne_in_child(vectors, 0, should_stop=lambda: True)
+    assert not multiprocessing.active_children()
+
+
+def test_a_failure_in_the_t_sne_child_is_one_clear_error():
+    if importlib.util.find_spec("sklearn") is not None:
+        pytest.skip("scikit-learn is installed: its t-SNE does not fail")
+    with pytest.raises(MoviepickError, match="t-SNE failed: ModuleNotFoundError"):
+        tsne_in_child(np.random.default_rng(3).standard_normal((30, 4)), 0)
 
 
 def test_every_movie_without_a_genre_has_none(tmp_path: Path):

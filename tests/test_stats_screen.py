@@ -76,7 +76,9 @@ async def test_the_pane_keys_open_each_pane_and_focus_what_its_keys_act_on(data:
             assert panes.active == f"stats-{pane}-pane"
         await pilot.press("m")
         assert isinstance(app.focused, MovieTable)
-        await pilot.press("p")
+        await pilot.press("t")  # a pane with nothing to focus: the table must not take it back
+        assert panes.active == "stats-taste-pane"
+        await pilot.press("m", "p")
         assert panes.active == "stats-map-pane"
         assert isinstance(app.focused, MapPlot)
         await pilot.press("d")

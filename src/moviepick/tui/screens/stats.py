@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ItemGrid, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
 from moviepick.tui.screens import stats_text
@@ -190,13 +190,14 @@ class StatsScreen(AppScreen):
         self.refresh_bindings()
 
     def focus_pane(self) -> None:
-        """Focus what the pane's keys act on: the map, the first table, or its scroll."""
-        pane = self.query_one(TabbedContent).active_pane
+        """Focus what the pane's keys act on: the map, the first table or its scroll; else the
+        tabs. The focus must leave a pane it hides: a table there would take it back."""
+        panes = self.query_one(TabbedContent)
+        pane = panes.active_pane
         if pane is None:
             return
         target = next((widget for widget in pane.query("*") if widget.focusable), None)
-        if target is not None:
-            target.focus()
+        (target or panes.query_one(Tabs)).focus()
 
     def action_switch_method(self) -> None:
         from moviepick.services.embedding_map import tsne_available
@@ -256,18 +257,30 @@ class StatsScreen(AppScreen):
         self._compute(
             "stats-map",
             self._show_map,
-            lambda: embedding_map(library.dataset, active.model, rated, method=method),
+            lambda should_stop: embedding_map(
+                library.dataset, active.model, rated, method=method, should_stop=should_stop
+            ),
+            stoppable=True,
         )
 
-    def _compute(self, group: str, show: Callable[[Any], None], job: Callable, *args: Any) -> None:
+    def _compute(
+        self,
+        group: str,
+        show: Callable[[Any], None],
+        job: Callable[..., Any],
+        *args: Any,
+        stoppable: bool = False,
+    ) -> None:
         """``show(job(*args))`` once ``job`` has run in a thread; a newer job of ``group``
-        replaces this one, and the result of a replaced one is never shown."""
+        replaces this one, and the result of a replaced one is never shown. A ``stoppable``
+        job gets a last argument that says when it was replaced, to stop early."""
         from moviepick.errors import MoviepickError
 
         def run() -> None:
             worker = get_current_worker()
+            extra = (lambda: worker.is_cancelled,) if stoppable else ()
             try:
-                result = job(*args)
+                result = job(*args, *extra)
             except MoviepickError as error:
                 result = error
             if not worker.is_cancelled:
