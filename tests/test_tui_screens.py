@@ -15,7 +15,6 @@ from tui_support import install_model, settle, table, titles, train_tiny_model
 from moviepick.config import Config
 from moviepick.tui.app import MoviepickApp
 from moviepick.tui.screens.confirm import ConfirmScreen
-from moviepick.tui.screens.discover import DiscoverScreen
 from moviepick.tui.screens.help import HelpScreen, help_table
 from moviepick.tui.screens.movie import MovieScreen
 from moviepick.tui.widgets.movie_table import MovieTable, fit_reason, fit_title
@@ -322,8 +321,7 @@ async def test_keys_are_remapped_from_the_config_and_the_help_follows(data: Path
 
 def test_every_binding_has_an_id_and_a_tooltip():
     missing = []
-    screens = [DiscoverScreen, *MoviepickApp.MODES.values(), MovieScreen]
-    for owner in [MoviepickApp, *screens, MovieTable]:
+    for owner in MoviepickApp.binding_owners():
         for klass in owner.__mro__:
             for binding in getattr(klass, "BINDINGS", ()):
                 if getattr(binding, "id", None) is None:

@@ -174,7 +174,7 @@ class MoviepickApp(LabControl, App[None]):
     def on_mount(self) -> None:
         self.add_mode(self.DEFAULT_MODE, DiscoverScreen)  # its stack, the default screen, exists
         self.set_keymap(self.config.keymap)
-        unknown = sorted(set(self.config.keymap) - self.binding_ids())
+        unknown = sorted(set(self.config.keymap) - self.binding_ids()) if self.config.keymap else []
         if unknown:
             self.notify(
                 f"no such key binding id: {', '.join(unknown)} (the help screen lists the ids)",
@@ -195,13 +195,23 @@ class MoviepickApp(LabControl, App[None]):
             self.library.picker.profile.close()
 
     @classmethod
+    def binding_owners(cls) -> list[type]:
+        """The app, its screens and dialogs, and the widgets that have bindings of their own."""
+        # The plots import numpy: only a keymap to check brings them in before they show.
+        from moviepick.tui.screens.lab_dialogs import EvaluateScreen, RenameScreen
+        from moviepick.tui.widgets.leaderboard_view import LeaderboardView
+        from moviepick.tui.widgets.plots import MapPlot
+
+        screens = [DiscoverScreen, *cls.MODES.values(), MovieScreen, HelpScreen, ConfirmScreen]
+        dialogs = [RenameScreen, EvaluateScreen]
+        return [cls, *screens, *dialogs, MovieTable, LeaderboardView, MapPlot]
+
+    @classmethod
     def binding_ids(cls) -> set[str]:
         """The id of every binding of the app, its screens and its widgets."""
-        screens = [DiscoverScreen, *cls.MODES.values(), MovieScreen, HelpScreen, ConfirmScreen]
-        owners = [cls, *screens, MovieTable]
         return {
             binding.id
-            for owner in owners
+            for owner in cls.binding_owners()
             for klass in owner.__mro__
             for binding in getattr(klass, "BINDINGS", ())
             if isinstance(binding, Binding) and binding.id

@@ -69,7 +69,13 @@ def help_table(app: App[object], bindings: Mapping[str, ActiveBinding]) -> Table
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help"),
+        Binding(
+            "escape,q,question_mark,f1",
+            "dismiss",
+            "Close",
+            id="close-help",
+            tooltip="Back to the screen",
+        ),
     ]
 
     def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:

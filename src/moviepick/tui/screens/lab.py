@@ -551,9 +551,13 @@ class LabScreen(AppScreen):
         self._show_models()
         self.action_tab("lab-compare")
 
-    def action_rename(self) -> None:
+    def _highlighted_info(self) -> ModelInfo | None:
+        """The saved model of the highlighted row; None on a type not trained."""
         key = self._highlighted_key()
-        info = self._info(key) if key else None
+        return self._info(key) if key else None
+
+    def action_rename(self) -> None:
+        info = self._highlighted_info()
         if info is None:
             return
 
@@ -564,8 +568,7 @@ class LabScreen(AppScreen):
         self.app.push_screen(RenameScreen(info.name), renamed)
 
     def action_delete(self) -> None:
-        key = self._highlighted_key()
-        info = self._info(key) if key else None
+        info = self._highlighted_info()
         if info is None:
             return
 
