@@ -170,9 +170,11 @@ def tsne_in_child(
     child.start()
     sender.close()
     try:
-        while not receiver.poll(0.1):
+        while True:
             if should_stop():
                 raise MapStopped("the map was no longer wanted")
+            if receiver.poll(0.1):
+                break
             if not child.is_alive():
                 raise MoviepickError(f"t-SNE stopped with exit code {child.exitcode}")
         outcome, value = receiver.recv()
