@@ -33,7 +33,6 @@ class Plot(PlotWidget, inherit_bindings=False):
             "plus,equals_sign",
             "zoom_in",
             "Zoom",
-            key_display="+/-",  # one footer item for both: 80 columns have room for few
             id="plot-zoom-in",
             tooltip="Zoom in on the middle of the plot",
         ),
@@ -41,7 +40,7 @@ class Plot(PlotWidget, inherit_bindings=False):
             "minus",
             "zoom_out",
             "Zoom out",
-            show=False,
+            show=False,  # the footer has room for few keys at 80 columns; the help has all
             id="plot-zoom-out",
             tooltip="Zoom out of the plot",
         ),

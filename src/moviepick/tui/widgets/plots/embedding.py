@@ -75,7 +75,7 @@ class MapPlot(Plot):
             "right_square_bracket",
             "step(1)",
             "Move",
-            key_display="[ ]",  # the footer's item for both
+            key_display="]",
             id="map-next",
             tooltip="Highlight the next movie out from the middle of the map",
         ),
