@@ -87,6 +87,7 @@ async def test_train_a_model_from_the_form_and_it_appears_active(data: Path):
         app.screen.query_one("#train-name", Input).value = "ae-three"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.active_model.name == "ae-three", "the new model")
+        await wait_for(pilot, lambda: app.lab_jobs[0].finished, "the job's end")
         [job] = app.lab_jobs
         assert (job.title, job.status) == ("train ae-three", "done")
         assert [event.step for event in job.curve] == [1, 2, 3]

@@ -4,11 +4,13 @@ counts on the axis, and the map's order from the middle; and a curve drawn as ep
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from textual.app import App, ComposeResult
 
 from moviepick.training.events import FitEvent
 from moviepick.tui.widgets.plots import CurvePlot, curve_series
 from moviepick.tui.widgets.plots.base import CountFormatter, fit_labels
+from moviepick.tui.widgets.plots.curve import LOSS, VALID
 from moviepick.tui.widgets.plots.embedding import PALETTE, genre_palette, order_from_center
 
 
@@ -67,20 +69,24 @@ def test_the_palette_colours_the_most_frequent_genres():
 
 class CurveApp(App[None]):
     def compose(self) -> ComposeResult:
-        yield CurvePlot()
+        yield CurvePlot(LOSS, id="loss")
+        yield CurvePlot(VALID, id="valid")
 
 
 async def test_the_curve_is_redrawn_whole_as_epochs_arrive():
     app = CurveApp()
     async with app.run_test(size=(80, 20)) as pilot:
-        plot = app.query_one(CurvePlot)
+        plot, valid = app.query_one("#loss", CurvePlot), app.query_one("#valid", CurvePlot)
         events: list[FitEvent] = []
-        for epoch, (loss, hit_rate) in enumerate([(0.6, 0.05), (0.5, 0.08), (0.45, 0.1)], 1):
+        for epoch, (loss, hit_rate) in enumerate([(7.9, 0.05), (7.5, 0.08), (7.2, 0.1)], 1):
             events.append(FitEvent(epoch, 10, loss, {"valid HR@10": hit_rate}))
             plot.show_curve(events)
+            valid.show_curve(events)
             await pilot.pause()
-        assert plot._labels == ["loss", "valid HR@10"]
+        assert plot._labels == ["loss"]
+        assert valid._labels == ["valid HR@10"]  # on its own scale, not under the loss's
         assert plot._datasets[0].x.tolist() == [1, 2, 3]
+        assert valid._datasets[0].y.tolist() == pytest.approx([0.05, 0.08, 0.1])
         assert plot.limits[:2] == (1, 10)  # the steps to come have their room
         plot.show_curve(events[:1])  # one point: a marker, as a line of one point is nothing
         assert any(getattr(dataset, "marker", "") == "●" for dataset in plot._datasets)

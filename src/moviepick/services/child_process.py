@@ -32,6 +32,9 @@ EventT = TypeVar("EventT")
 CANCEL_GRACE_SECONDS = 1.0
 # A heartbeat only repeats the last event; more than a few a second would flood the reader.
 HEARTBEAT_INTERVAL = 0.25
+# A child runs this much nicer than the front end that started it: a training that takes the
+# cores must not take them from the interface (keys and frames come first).
+CHILD_NICENESS = 10
 # The children started and not yet ended, so that a front end that quits can stop them all.
 _LIVE: set[ChildProcess[Any]] = set()
 _LIVE_LOCK = threading.Lock()
@@ -119,6 +122,11 @@ def serve_events(job: Callable[[EventWriter], Mapping[str, Any]]) -> int:
     return 0
 
 
+def _lower_priority() -> None:
+    """Run in the child before its command: lower its scheduling priority."""
+    os.nice(CHILD_NICENESS)
+
+
 class ChildProcess(Generic[EventT]):
     """A command in a child process; :meth:`events` yields what it reports.
 
@@ -164,6 +172,7 @@ class ChildProcess(Generic[EventT]):
                 encoding="utf-8",
                 errors="replace",
                 env=self.env,
+                preexec_fn=_lower_priority if hasattr(os, "nice") else None,
             )
             with _LIVE_LOCK:
                 _LIVE.add(self)

@@ -15,9 +15,10 @@ from moviepick.services.embedding_map import EmbeddingMap
 from moviepick.services.stats import Bars
 from moviepick.training.events import FitEvent
 from moviepick.tui.widgets.plots import BarChart, CurvePlot, EmbeddingMapView
+from moviepick.tui.widgets.plots.curve import LOSS, VALID
 
 WIDTH = 120  # cells of the terminal the figures are drawn in
-ROWS = {"title": 2, "ratings": 14, "note": 2, "curve": 16, "map": 34}  # each figure's height
+ROWS = {"title": 2, "ratings": 14, "note": 2, "curve": 25, "map": 34}  # each figure's height
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class FiguresApp(App[str]):
         if figures.curve:
             with Vertical(id="curve"):
                 yield Label(f"Training curve of {figures.model}", classes="figure-title")
-                yield CurvePlot(id="curve-plot")
+                yield CurvePlot(LOSS, id="curve-loss")
+                yield CurvePlot(VALID, id="curve-valid")
         if figures.points is not None:
             yield Label(f"Map of the movies by {figures.model}", classes="figure-title")
             yield EmbeddingMapView(id="map")
@@ -79,7 +81,8 @@ class FiguresApp(App[str]):
         figures = self.figures
         self.query_one(BarChart).show_bars(figures.ratings)
         if figures.curve:
-            self.query_one(CurvePlot).show_curve(figures.curve)
+            for plot in self.query(CurvePlot):
+                plot.show_curve(figures.curve)
         if figures.points is not None:
             method = "t-SNE" if figures.points.method == "tsne" else "PCA"
             about = f"{method} of the item vectors of the {len(figures.points):,} most rated movies"

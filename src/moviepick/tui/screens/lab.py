@@ -96,6 +96,7 @@ class LabScreen(AppScreen):
     #train-model, #train-name { width: 1fr; max-width: 40; }
     #train-status { height: 1; padding: 0 1; }
     #train-bar { padding: 0 1; height: 1; }
+    #train-right CurvePlot { min-height: 5; }
     """
 
     BINDINGS = [
@@ -181,11 +182,13 @@ class LabScreen(AppScreen):
         self._marked: set[str] = set()  # row keys: a saved name, or "type:<model>"
         self._form_model: str | None = None  # the model type the form is built for
         self._job_running = False
+        self._curve_drawn: tuple[int, int] | None = None  # the job and epochs the curve shows
 
     def compose_body(self) -> ComposeResult:
         from moviepick.models.registry import model_names
         from moviepick.tui.widgets.leaderboard_view import LeaderboardView
         from moviepick.tui.widgets.plots import CurvePlot
+        from moviepick.tui.widgets.plots.curve import LOSS, VALID
         from moviepick.tui.widgets.taste_view import TasteView
 
         yield Static("No job runs. t trains a model; e evaluates.", id="lab-queue")
@@ -211,7 +214,8 @@ class LabScreen(AppScreen):
                 with Vertical(id="train-right"):
                     yield Static(id="train-status")
                     yield ProgressBar(id="train-bar", show_eta=False)
-                    yield CurvePlot(id="train-curve")
+                    yield CurvePlot(LOSS, id="train-loss")
+                    yield CurvePlot(VALID, id="train-valid")
             with TabPane("Board (b)", id="lab-leaderboard"):
                 yield LeaderboardView(id="lab-board")
             with TabPane("Versus (v)", id="lab-compare"):
@@ -308,7 +312,11 @@ class LabScreen(AppScreen):
             return
         status.update(job_line(shown, now))
         bar.update(total=shown.total or None, progress=shown.step)
-        self.query_one("#train-curve").show_curve(shown.curve)
+        drawn = (shown.id, len(shown.curve))
+        if drawn != self._curve_drawn:  # heartbeats and ticks leave the curve as it was
+            self._curve_drawn = drawn
+            for plot in self.query("#train-loss, #train-valid"):
+                plot.show_curve(shown.curve)
 
     def _tick(self) -> None:
         if running(self.app.lab_jobs) is not None:
