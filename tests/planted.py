@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from moviepick.data.catalog import Catalog
+from moviepick.data.dataset import Dataset
 from moviepick.data.interactions import Interactions
 from moviepick.models.base import Query
 
@@ -128,4 +130,17 @@ def training_query(train: Interactions, user: int) -> Query:
     items = train.items[rows].tolist()
     return Query(
         ratings=dict(zip(items, train.ratings[rows].tolist(), strict=True)), sequence=items
+    )
+
+
+def planted_dataset(rating_step: float = 1.0) -> Dataset:
+    """The planted catalogue and training ratings as a loaded dataset."""
+    data = planted()
+    return Dataset(
+        name="planted",
+        source=Path("planted"),
+        catalog=data.catalog,
+        interactions=data.train,
+        user_ids=np.arange(data.train.n_users, dtype=np.int64),
+        rating_step=rating_step,
     )

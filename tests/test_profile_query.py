@@ -8,13 +8,11 @@ checked to be exactly the ones whose scores change when only the sequence order 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
-from planted import FAST_PARAMS, planted
+from planted import FAST_PARAMS, planted, planted_dataset
 
-from moviepick.data.dataset import Dataset
 from moviepick.models.base import Query, Recommender, top_n
 from moviepick.models.registry import create_model, model_class, model_names
 from moviepick.profile import Profile
@@ -41,18 +39,6 @@ def scores_change_with_order(name: str) -> bool:
 
 
 ORDER_READERS = [name for name in model_names() if model_class(name).reads_order]
-
-
-def planted_dataset() -> Dataset:
-    data = planted()
-    return Dataset(
-        name="planted",
-        source=Path("planted"),
-        catalog=data.catalog,
-        interactions=data.train,
-        user_ids=np.arange(data.train.n_users, dtype=np.int64),
-        rating_step=1.0,
-    )
 
 
 @pytest.fixture

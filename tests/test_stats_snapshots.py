@@ -8,25 +8,18 @@ trained once for the module.
 
 from __future__ import annotations
 
-import itertools
-import shutil
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from snapshot_support import SIZES, ml_100k_beside, train_at_noon
 from textual.pilot import Pilot
 from tui_support import settle
 
-from moviepick import paths, profile, store
 from moviepick.config import Config
-from moviepick.data.loader import load_dataset
-from moviepick.services.saved_models import train_and_save
 from moviepick.tui.app import MoviepickApp
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 35), id="120x35")]
-NOON = 1_767_268_800.0  # 2026-01-01 12:00 UTC
+pytestmark = pytest.mark.usefixtures("utc")
+
 RATED = [  # (title, year, stars)
     ("Star Wars", 1977, 5.0),
     ("Alien", 1979, 4.0),
@@ -36,41 +29,16 @@ RATED = [  # (title, year, stars)
 ]
 
 
-def fixed_clock(start: float) -> SimpleNamespace:
-    seconds = itertools.count()
-    return SimpleNamespace(time=lambda: start + next(seconds))
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.fixture(scope="module")
 def als_model(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    models = tmp_path_factory.mktemp("models")
-    dataset = load_dataset(shared_data / "ml-100k", use_cache=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "time", fixed_clock(NOON))
-        train_and_save(dataset, "als", store=store.ModelStore(models))
-    return models
+    return train_at_noon(shared_data, tmp_path_factory.mktemp("models"), ("als",))
 
 
 @pytest.fixture
 def data(
     shared_data: Path, als_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    folder = tmp_path / "data" / "ml-100k"
-    folder.mkdir(parents=True)
-    for part in (shared_data / "ml-100k").iterdir():
-        (folder / part.name).symlink_to(part)
-    shutil.copytree(als_model, paths.models_dir(), dirs_exist_ok=True)
-    monkeypatch.setattr(profile, "time", fixed_clock(NOON + 3600))
-    return folder
+    return ml_100k_beside(shared_data, als_model, tmp_path, monkeypatch)
 
 
 def on_pane(key: str, *then: str):

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from planted import N_ITEMS, planted
+from planted import N_ITEMS, planted, planted_dataset
 
-from moviepick.data.dataset import Dataset
 from moviepick.fitting.fit import Cancelled, fit_model
 from moviepick.models.base import Query, Recommender
 from moviepick.profile import Profile
@@ -67,24 +66,12 @@ class Echo(Fixed):
         return scores
 
 
-def planted_dataset() -> Dataset:
-    data = planted()
-    return Dataset(
-        name="planted",
-        source=Path("planted"),
-        catalog=data.catalog,
-        interactions=data.train,
-        user_ids=np.arange(data.train.n_users, dtype=np.int64),
-        rating_step=0.5,
-    )
-
-
 @pytest.fixture
 def picker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     ticks = iter(range(1_000, 10_000))
     monkeypatch.setattr("moviepick.profile.time.time", lambda: float(next(ticks)))
     with Profile(tmp_path / "profile.db") as profile:
-        picker = Picker(planted_dataset(), profile)
+        picker = Picker(planted_dataset(rating_step=0.5), profile)
         for item, stars in MY_STARS.items():
             picker.rate(item, stars)
         yield picker
@@ -166,7 +153,9 @@ def test_the_overlap_counts_the_movies_both_picked(picker: Picker):
 
 def test_an_empty_profile_has_picks_and_no_figures(tmp_path: Path):
     with Profile(tmp_path / "empty.db") as profile:
-        result = compare_taste(Picker(planted_dataset(), profile), Echo(), Echo(), n=4)
+        result = compare_taste(
+            Picker(planted_dataset(rating_step=0.5), profile), Echo(), Echo(), n=4
+        )
     assert result.rows == [] and result.rated == 0 and not result.capped
     assert result.a.rmse is None and result.a.hit_rate is None
     assert len(result.picks.left) == 4 and result.overlap == 4

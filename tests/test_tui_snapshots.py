@@ -8,29 +8,24 @@ snapshot depends on nothing but the code.
 
 from __future__ import annotations
 
-import itertools
-import shutil
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from snapshot_support import NOON, SIZES, ml_100k_beside, train_at_noon
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import settle
 
-from moviepick import paths, profile, store
 from moviepick.config import Config
 from moviepick.data.loader import load_dataset
 from moviepick.evaluation.evaluate import FIT_SECONDS, evaluate
 from moviepick.evaluation.leaderboard import store_record
-from moviepick.services.saved_models import train_and_save
 from moviepick.tui.app import MoviepickApp
 from moviepick.tui.job_queue import TrainRequest
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 35), id="120x35")]
-NOON = 1_767_268_800.0  # 2026-01-01 12:00 UTC
+pytestmark = pytest.mark.usefixtures("utc")
 
 RATED = [
     ("Star Wars", 1977, 5.0),
@@ -44,32 +39,10 @@ WATCHED = [("Alien", 1979), ("Aliens", 1986), ("Star Wars", 1977)]
 Steps = Callable[[Pilot], Awaitable[None]]
 
 
-def fixed_clock(start: float) -> SimpleNamespace:
-    """A stand-in for the ``time`` module of one moviepick module: a second passes per call."""
-    seconds = itertools.count()
-    return SimpleNamespace(time=lambda: start + next(seconds))
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.fixture(scope="module")
 def ml_100k_models(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """EASE and popularity trained on ml-100k once for the module, at a fixed time."""
-    models = tmp_path_factory.mktemp("models")
-    dataset = load_dataset(shared_data / "ml-100k", use_cache=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "time", fixed_clock(NOON))
-        for name in ("ease", "popularity"):
-            _, info = train_and_save(dataset, name, store=store.ModelStore(models))
-            store.update_metrics(info.path, {FIT_SECONDS: 1.25})  # the clock's, not the code's
-    return models
+    return train_at_noon(shared_data, tmp_path_factory.mktemp("models"), ("ease", "popularity"))
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +58,7 @@ def data(
     shared_data: Path, ml_100k_models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """ml-100k in a temporary data dir, the models in the home, the profile's clock fixed."""
-    folder = tmp_path / "data" / "ml-100k"
-    folder.mkdir(parents=True)
-    for part in (shared_data / "ml-100k").iterdir():
-        (folder / part.name).symlink_to(part)
-    shutil.copytree(ml_100k_models, paths.models_dir(), dirs_exist_ok=True)
-    monkeypatch.setattr(profile, "time", fixed_clock(NOON + 3600))
-    return folder
+    return ml_100k_beside(shared_data, ml_100k_models, tmp_path, monkeypatch)
 
 
 def app_on(data: Path) -> MoviepickApp:
