@@ -10,6 +10,7 @@ import pytest
 from moviepick.tui import collector
 from moviepick.tui.collector import (
     EVERY_SECONDS,
+    MIDDLE_THRESHOLD,
     MOST_SECONDS,
     PUT_OFF_THRESHOLD,
     QUIET_SECONDS,
@@ -38,7 +39,7 @@ def test_start_puts_off_full_collections_and_stop_gives_the_thresholds_back():
     idle = IdleCollector()
     idle.start()
     try:
-        assert gc.get_threshold() == (YOUNG_THRESHOLD, before[1], PUT_OFF_THRESHOLD)
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, MIDDLE_THRESHOLD, PUT_OFF_THRESHOLD)
     finally:
         idle.stop()
     assert gc.get_threshold() == before

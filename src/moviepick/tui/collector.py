@@ -24,9 +24,10 @@ PUT_OFF_THRESHOLD = 10_000
 # Allocations between young collections (Python's default: 700). A table refilled per key
 # lives a few hundred milliseconds: with the default it is promoted to the oldest generation
 # before it dies, where only a full collection frees it.
-YOUNG_THRESHOLD = 20_000
+YOUNG_THRESHOLD = 10_000
+MIDDLE_THRESHOLD = 5  # young collections between middle ones: the middle stays under 50,000
 QUIET_SECONDS = 0.5  # no input for this long: nobody is typing
-EVERY_SECONDS = 3.0  # at most one full collection this often while input is still
+EVERY_SECONDS = 1.5  # at most one full collection this often while input is still
 MOST_SECONDS = 30.0  # never longer than this without one
 FREEZES = 6  # the first collections freeze what survives them: the screens as they are built
 CHECK_SECONDS = 0.25  # how often the app asks :meth:`IdleCollector.tick`
@@ -42,8 +43,7 @@ class IdleCollector:
         self._freezes = 0
 
     def start(self) -> None:
-        _, middle, _ = self._thresholds
-        gc.set_threshold(YOUNG_THRESHOLD, middle, PUT_OFF_THRESHOLD)
+        gc.set_threshold(YOUNG_THRESHOLD, MIDDLE_THRESHOLD, PUT_OFF_THRESHOLD)
 
     def stop(self) -> None:
         gc.set_threshold(*self._thresholds)
