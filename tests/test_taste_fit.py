@@ -178,3 +178,15 @@ def test_the_rank_skips_seen_movies_and_breaks_ties_by_index():
     assert held_out_rank(scores, 2, frozenset()) == 4  # behind 3, 0 and the tie at 1
     assert held_out_rank(scores, 2, frozenset({3, 1})) == 2
     assert held_out_rank(scores, 4, frozenset({4})) == 5  # the movie itself is never skipped
+
+
+def test_a_model_in_a_mode_that_ranks_by_counts_gives_no_stars(picker: Picker):
+    data = planted()
+    by_count = fit_model("popularity", data.catalog, data.train, params={"by": "count"}).model
+    implicit = fit_model("als", data.catalog, data.train, params={"feedback": "implicit"}).model
+    result = compare_taste(picker, by_count, implicit)
+    assert not by_count.gives_stars and not implicit.gives_stars
+    assert result.a.rmse is None and result.b.rmse is None
+    assert all(row.stars_a is None and row.stars_b is None for row in result.rows)
+    assert result.a.hit_rate is not None
+    assert picker.predicted_stars(by_count) is None  # the Ratings screen's column too

@@ -154,6 +154,10 @@ class ALS(Recommender):
     def implicit(self) -> bool:
         return self.params.feedback == "implicit"
 
+    @property
+    def gives_stars(self) -> bool:
+        return not self.implicit
+
     def _fit_implicit(
         self,
         train: Interactions,

@@ -196,6 +196,12 @@ class Recommender(ABC):
             raise ModelError(f"{self.name} needs {problem}")
         self.n_items = 0
 
+    @property
+    def gives_stars(self) -> bool:
+        """Whether :meth:`score_query` answers in stars: a model that predicts ratings, in the
+        setting it was made with (a mode that ranks by counts does not)."""
+        return self.predicts_ratings
+
     def _params_problem(self) -> str | None:
         """What is wrong with hyper-parameters that each pass their own field's check but not
         together (a size that must divide another, say), worded to follow "<model> needs"."""

@@ -36,6 +36,10 @@ class Popularity(Recommender):
     class Params:
         by: Literal["score", "count"] = "score"  # Bayesian-average rating, or number of ratings
 
+    @property
+    def gives_stars(self) -> bool:
+        return self.params.by == "score"
+
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
         self.counts = np.zeros(0, dtype=np.int32)

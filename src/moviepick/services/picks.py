@@ -250,7 +250,7 @@ class Picker:
     def predicted_stars(self, model: Recommender) -> np.ndarray | None:
         """Every movie's predicted stars for the profile, within the dataset's scale; None for
         a model that ranks without predicting ratings."""
-        if not model.predicts_ratings:
+        if not model.gives_stars:
             return None
         low, high = self.dataset.rating_scale
         return np.clip(model.score_query(self.query()), low, high).astype(np.float32)

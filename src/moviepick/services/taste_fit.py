@@ -163,7 +163,7 @@ def _held_out_guesses(
         scores = np.asarray(model.score_query(rest), dtype=np.float64)
         stars[position] = np.clip(scores[item], *scale)
         ranks[position] = held_out_rank(scores, item, rest.seen)
-    return (stars if model.predicts_ratings else None), ranks
+    return (stars if model.gives_stars else None), ranks
 
 
 def held_out_rank(scores: np.ndarray, item: int, seen: frozenset[int]) -> int:
@@ -196,7 +196,7 @@ def _model_taste(
         mae = float(np.mean(np.abs(errors)))
     return ModelTaste(
         name=name,
-        predicts_ratings=model.predicts_ratings,
+        predicts_ratings=model.gives_stars,
         rmse=rmse,
         mae=mae,
         hits=int(np.count_nonzero(liked & hit)),
