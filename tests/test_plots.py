@@ -90,3 +90,18 @@ async def test_the_curve_is_redrawn_whole_as_epochs_arrive():
         assert plot.limits[:2] == (1, 10)  # the steps to come have their room
         plot.show_curve(events[:1])  # one point: a marker, as a line of one point is nothing
         assert any(getattr(dataset, "marker", "") == "●" for dataset in plot._datasets)
+
+
+async def test_a_new_curve_with_no_epoch_yet_drops_the_scale_of_the_last():
+    app = CurveApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        plot = app.query_one("#loss", CurvePlot)
+        plot.show_curve([FitEvent(1, 3, 7.9), FitEvent(2, 3, 7.5)])
+        await pilot.pause()
+        assert plot.limits[2] > 5
+        plot.show_curve([])
+        await pilot.pause()
+        assert plot.limits[2:] == (0, 1)
+        plot.show_curve([FitEvent(1, 3, 0.9), FitEvent(2, 3, 0.8)])
+        await pilot.pause()
+        assert 0.7 < plot.limits[2] < 0.9  # autoscaled again

@@ -79,6 +79,8 @@ class CurvePlot(Plot):
         total = max((event.total for event in events), default=0)
         self.set_xlimits(1, max(total, 2))
         drawn = [(name, points) for name, points in lines.items() if _kind(name) == self.line]
+        # Autoscaled to what is drawn; with nothing yet, not to the curve drawn before.
+        self.set_ylimits(*((None, None) if drawn else (0, 1)))
         style = STYLES[self.line]
         for name, (steps, values) in drawn:
             self.plot(steps, values, line_style=style, hires_mode=HiResMode.BRAILLE, label=name)
