@@ -203,3 +203,12 @@ def test_validation_split_holds_out_a_seeded_share_only_when_none_is_given() -> 
     assert (kept, held, was_held_out) == (train, given, False)
     kept, held, was_held_out = validation_split(train, None, 0.0, seed=3)
     assert (kept, held, was_held_out) == (train, None, False)
+
+
+def test_a_training_process_keeps_its_freed_memory_on_glibc():
+    import platform
+
+    from moviepick.training.allocator import keep_freed_memory
+
+    expected = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert keep_freed_memory() is expected

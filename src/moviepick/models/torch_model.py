@@ -81,10 +81,12 @@ class TorchRecommender(Recommender):
     ) -> None:
         import torch
 
+        from moviepick.training.allocator import keep_freed_memory
         from moviepick.training.device import describe_device, resolve_device
         from moviepick.training.seeding import seed_torch
         from moviepick.training.threads import torch_threads
 
+        keep_freed_memory()
         p = self.params
         device = resolve_device(p.device)
         seed_torch(p.seed)
