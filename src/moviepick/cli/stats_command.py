@@ -30,9 +30,9 @@ from moviepick.services.stats import (
     dataset_stats,
     taste,
 )
+from moviepick.tui.screens.stats_text import bar
 
 BAR_WIDTH = 40  # characters of the longest bar
-_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def stats(args: argparse.Namespace) -> int:
@@ -124,9 +124,7 @@ def bar_chart(title: str, bars: Bars) -> Table:
 
 
 def _bar(fraction: float, width: int = BAR_WIDTH) -> Text:
-    eighths = round(fraction * width * 8)
-    full, part = divmod(eighths, 8)
-    return Text("█" * full + (_EIGHTHS[part] if part else ""), style="cyan")
+    return bar(fraction, width, style="cyan")
 
 
 def _titled_grid(title: str) -> Table:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from moviepick.fitting.fit import Cancelled, StopCheck
+from moviepick.metrics import rating
 from moviepick.models.base import Query, Recommender, without
 from moviepick.services.picks import Comparison, Picker, PickFilters
 
@@ -191,9 +192,7 @@ def _model_taste(
 ) -> ModelTaste:
     rmse = mae = None
     if stars is not None and len(yours):
-        errors = stars - yours
-        rmse = float(np.sqrt(np.mean(errors**2)))
-        mae = float(np.mean(np.abs(errors)))
+        rmse, mae = rating.rmse(stars, yours), rating.mae(stars, yours)
     return ModelTaste(
         name=name,
         predicts_ratings=model.gives_stars,

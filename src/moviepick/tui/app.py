@@ -8,9 +8,9 @@ leaving a screen never stops one. Jobs report through the messages of
 screens watch it. One handler turns every failed job into a notification. The core (numpy,
 scipy, the models) is imported inside the jobs, so the app paints first.
 
-Screens are Textual modes (Discover, Sequence, Ratings, Picks) reached with alt+1..4, the tab
-bar or the command palette. The app opens on Discover, which fills once the dataset has loaded
-in the background; with no dataset the app offers to download one.
+Screens are Textual modes (Discover, Sequence, Ratings, Picks, Lab, Stats) reached with
+alt+1..6, the tab bar or the command palette. The app opens on Discover, which fills once the
+dataset has loaded in the background; with no dataset the app offers to download one.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from moviepick.errors import MoviepickError
 from moviepick.tui import jobs
 from moviepick.tui.collector import CHECK_SECONDS, IdleCollector
 from moviepick.tui.commands import ActionCommands, MovieCommands
-from moviepick.tui.job_queue import LabJob
+from moviepick.tui.job_queue import LabJob, metric_figures
 from moviepick.tui.lab_control import LabControl
 from moviepick.tui.messages import (
     ComparisonReady,
@@ -474,7 +474,7 @@ class MoviepickApp(LabControl, App[None]):
 
     def on_train_progress(self, message: TrainProgress) -> None:
         event = message.event
-        figures = "  ".join(f"{name} {value:.4f}" for name, value in event.metrics.items())
+        figures = metric_figures(event)
         self.activity = Activity(
             f"Training {message.model}: step {event.step}/{event.total}  {figures}".rstrip(),
             event.step,

@@ -88,9 +88,14 @@ def started(job: LabJob, now: float) -> LabJob:
     return dataclasses.replace(job, status="running", started=now, line="starting…")
 
 
+def metric_figures(event: FitEvent) -> str:
+    """The metrics of a fit step in a line: "train RMSE 0.8123  valid RMSE 0.9012"."""
+    return "  ".join(f"{name} {value:.4f}" for name, value in event.metrics.items())
+
+
 def progressed(job: LabJob, event: FitEvent, stage: str = "") -> LabJob:
     """``job`` after its child reported ``event`` (of ``stage``: "fit als", say)."""
-    figures = "  ".join(f"{name} {value:.4f}" for name, value in event.metrics.items())
+    figures = metric_figures(event)
     loss = f"loss {event.loss:.4f}" if event.loss is not None else ""
     line = "  ".join(part for part in (stage, f"{event.step}/{event.total}", loss, figures) if part)
     curve = job.curve if event.heartbeat or stage else (*job.curve, event)

@@ -10,6 +10,7 @@ moment to leave), and a child that fails becomes a notification; the active mode
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -58,7 +59,7 @@ class LabControl:
     def cancel_job(self: MoviepickApp, job_id: int) -> None:
         """Stop the job ``job_id``: a queued one never starts, a running one's child is
         stopped now (whatever it saved before stays; a half-done save is removed)."""
-        job = next((job for job in self.lab_jobs if job.id == job_id), None)
+        job = self._lab_job(job_id)
         if job is None or job.finished:
             return
         if job.status == "queued":
@@ -140,7 +141,7 @@ class LabControl:
         if active is not None:
             fresh = next((info for info in message.saved if info.name == active.name), None)
             if fresh is not None:
-                self.active_model = type(active)(active.model, fresh)
+                self.active_model = dataclasses.replace(active, info=fresh)
 
     def compare_on_taste(self: MoviepickApp, name_a: str, name_b: str) -> None:
         """Compare the saved models ``name_a`` and ``name_b`` on the profile's taste."""
@@ -169,7 +170,7 @@ class LabControl:
             self._remember(cached[0], info)
         active = self.active_model
         if active is not None and active.name == name:
-            self.active_model = type(active)(active.model, info)
+            self.active_model = dataclasses.replace(active, info=info)
             self._remember_choice(info)
         self.notify(f"{name} is now {new_name}", timeout=4)
         self.refresh_saved_models()

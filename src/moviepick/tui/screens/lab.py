@@ -251,12 +251,10 @@ class LabScreen(AppScreen):
         table.add_columns(
             " ", "Name", "Type", "Dataset", "Trained", "Fit s", "Device", "Size", *main_metrics
         )
-        active = self.app.active_model.name if self.app.active_model else None
         saved = self.app.saved_models
         for info in saved:
-            marker = "▶" if info.name == active else (MARK if info.name in self._marked else "")
             table.add_row(
-                marker,
+                self._marker(info.name),
                 info.name,
                 info.model,
                 info.dataset,
@@ -271,9 +269,10 @@ class LabScreen(AppScreen):
         for model in model_names():
             if model not in trained:
                 key = f"type:{model}"
-                marker = MARK if key in self._marked else ""
                 blank = [""] * (3 + len(main_metrics))
-                table.add_row(marker, f"({model})", model, "", "not trained", *blank, key=key)
+                table.add_row(
+                    self._marker(key), f"({model})", model, "", "not trained", *blank, key=key
+                )
         if row_key is not None and row_key in table.rows:
             table.move_cursor(row=table.get_row_index(row_key))
         dataset = self.app.library.dataset.name if self.app.library else ""
@@ -437,9 +436,12 @@ class LabScreen(AppScreen):
 
     def _resume_into_form(self, model: str) -> None:
         from moviepick.models.registry import create_model
+        from moviepick.training.checkpoints import find_checkpoint
 
         directory = create_model(model).checkpoint_dir
-        if not directory.is_dir() or not any(directory.glob("epoch-*.pt")):
+        try:
+            find_checkpoint(directory)
+        except MoviepickError:
             self.notify(f"no checkpoint of {model} in {directory}", severity="warning")
             return
 
@@ -473,12 +475,23 @@ class LabScreen(AppScreen):
     def _info(self, key: str) -> ModelInfo | None:
         return next((info for info in self.app.saved_models if info.name == key), None)
 
-    def _highlighted_type(self) -> str | None:
-        key = self._highlighted_key()
-        if key is None:
-            return None
+    def _model_type(self, key: str) -> str:
+        """The model type of the row ``key``: a saved model's, or the untrained type's."""
         info = self._info(key)
         return info.model if info else key.removeprefix("type:")
+
+    def _highlighted_type(self) -> str | None:
+        key = self._highlighted_key()
+        return self._model_type(key) if key is not None else None
+
+    def _active_name(self) -> str | None:
+        return self.app.active_model.name if self.app.active_model else None
+
+    def _marker(self, key: str) -> str:
+        """The first cell of the row ``key``: ▶ on the active model, else the mark if marked."""
+        if key == self._active_name():
+            return "▶"
+        return MARK if key in self._marked else ""
 
     def _chosen_keys(self) -> list[str]:
         table_keys = [str(key.value) for key in self.query_one("#lab-models-table", DataTable).rows]
@@ -509,22 +522,14 @@ class LabScreen(AppScreen):
         self._marked ^= {key}
         table: DataTable[str] = self.query_one("#lab-models-table", DataTable)
         first_column = table.ordered_columns[0].key
-        active = self.app.active_model.name if self.app.active_model else None
-        shown = "▶" if key == active else (MARK if key in self._marked else "")
-        table.update_cell(key, first_column, shown)
+        table.update_cell(key, first_column, self._marker(key))
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
 
     def action_evaluate(self, again: bool = False) -> None:
         from moviepick.evaluation.protocols import protocol, supports
 
-        keys = self._chosen_keys()
-        types = list(
-            dict.fromkeys(
-                (info.model if (info := self._info(key)) else key.removeprefix("type:"))
-                for key in keys
-            )
-        )
+        types = list(dict.fromkeys(self._model_type(key) for key in self._chosen_keys()))
         if not types:
             return
         protocols = [
@@ -544,7 +549,7 @@ class LabScreen(AppScreen):
 
     def action_compare(self) -> None:
         saved = [key for key in self._chosen_keys() if self._info(key) is not None]
-        active = self.app.active_model.name if self.app.active_model else None
+        active = self._active_name()
         if len(saved) == 1 and active is not None and saved[0] != active:
             saved = [active, saved[0]]
         if len(saved) != 2:

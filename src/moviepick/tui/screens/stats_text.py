@@ -50,10 +50,11 @@ def genre_row(genre: GenreStat, largest: int) -> tuple[str | Text, ...]:
     )
 
 
-def bar(fraction: float, cells: int = BAR_CELLS) -> Text:
-    """A bar of ``fraction`` of ``cells`` cells, to an eighth of a cell."""
+def bar(fraction: float, cells: int = BAR_CELLS, style: str = "dodger_blue1") -> Text:
+    """A bar of ``fraction`` of ``cells`` cells, to an eighth of a cell (the screen's and
+    ``moviepick stats``'s)."""
     full, part = divmod(round(fraction * cells * 8), 8)
-    return Text("█" * full + (_EIGHTHS[part] if part else ""), style="dodger_blue1")
+    return Text("█" * full + (_EIGHTHS[part] if part else ""), style=style)
 
 
 def means(mine: Taste | None) -> str:
