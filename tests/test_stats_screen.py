@@ -3,6 +3,7 @@ the pane keys reach them, and the map's highlight, zoom and page keys work."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -141,6 +142,25 @@ async def test_the_zoom_keys_change_the_maps_scale_and_r_resets_it(data: Path):
         await pilot.press("r")
         await pilot.pause()
         assert plot.limits == pytest.approx(whole)
+
+
+async def test_a_fresh_record_of_the_mapped_model_keeps_the_map_and_its_zoom(data: Path):
+    app = tiny_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stats(pilot)
+        await pilot.press("p", "plus")
+        await pilot.pause()
+        plot = map_view(app).plot
+        points, zoomed = plot.points, plot.limits
+        active = app.active_model
+        app.active_model = dataclasses.replace(active, info=active.info)  # fresh figures
+        await settle(pilot)
+        assert plot.points is points and plot.limits == zoomed  # not mapped again
+        renamed = dataclasses.replace(active.info, name="als-renamed")
+        app.active_model = dataclasses.replace(active, info=renamed)  # as a rename does
+        await settle(pilot)
+        assert plot.points is points
+        assert "als-renamed" in str(app.screen.query_one("#map-about", Static).render())
 
 
 async def test_enter_on_the_map_opens_the_highlighted_movies_page(data: Path):

@@ -247,16 +247,25 @@ class StatsScreen(AppScreen):
         if active is None:
             self._map_view.show_message("No model yet: the map comes with the first model.")
             return
+        view, shown = self._map_view, self._map_model
+        mapped = view.plot.points
+        if (
+            mapped is not None
+            and shown is not None
+            and shown.model is active.model
+            and mapped.method == self.method
+        ):  # the model shown, with a fresh record (its figures, its name): the map stands
+            self._map_model = active
+            if active.name != shown.name:
+                view.show_map(mapped, self._map_about(mapped))
+            return
         from moviepick.services.embedding_map import embedding_map
 
-        self._map_view.show_message(
-            f"Mapping the movies by {METHOD_NAMES[self.method]} of {active.name}…"
-        )
-        self._map_model = active
+        view.show_message(f"Mapping the movies by {METHOD_NAMES[self.method]} of {active.name}…")
         rated, method = set(self.app.my_stars), self.method
         self._compute(
             "stats-map",
-            self._show_map,
+            lambda result: self._show_map(result, active),
             lambda should_stop: embedding_map(
                 library.dataset, active.model, rated, method=method, should_stop=should_stop
             ),
@@ -337,12 +346,14 @@ class StatsScreen(AppScreen):
             [share.everyone for share in shares],
         )
 
-    def _show_map(self, result: EmbeddingMap | Exception) -> None:
+    def _show_map(self, result: EmbeddingMap | Exception, active: ActiveModel) -> None:
         view = self._map_view
         if isinstance(result, Exception):
             self.method = "pca"
+            self._map_model = None
             view.show_message(str(result))
         else:
+            self._map_model = active
             view.show_map(result, self._map_about(result))
 
     def _map_about(self, points: EmbeddingMap) -> str:
