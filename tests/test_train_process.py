@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
 from pathlib import Path
@@ -177,3 +178,13 @@ def test_stop_all_children_stops_every_running_child(tiny: Path) -> None:
     stop_all_children()
     assert process.cancelled
     assert list(events) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_a_child_runs_only_on_cores_nothing_else_wants() -> None:
+    process = child_running(
+        "import json, os; policy = os.sched_getscheduler(0);"
+        "print(json.dumps({'type': 'error', 'message': str(policy)}), flush=True)"
+    )
+
+    assert list(process.events()) == [Failed(str(os.SCHED_IDLE))]

@@ -286,6 +286,9 @@ class _RatingAutoencoder(TorchRecommender):
         """The inverse of ``self.people.state()``."""
 
     def _encoded_people_from(self, arrays: Mapping[str, np.ndarray]) -> EncodedPeople:
+        from moviepick.training.torch_libraries import import_torch
+
+        import_torch()
         from moviepick.training.state import load_module_arrays
 
         net = self._build_net(self.n_items)

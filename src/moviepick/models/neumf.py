@@ -297,8 +297,9 @@ class NeuMF(TorchRecommender):
         }
 
     def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
-        import torch
+        from moviepick.training.torch_libraries import import_torch
 
+        torch = import_torch()
         from moviepick.models._neumf_net import NeuMFNet
         from moviepick.training.state import load_module_arrays
 

@@ -231,6 +231,9 @@ class _SequentialRecommender(TorchRecommender):
         return {**module_arrays(net, prefix="net."), "n_items": np.array(self.n_items)}
 
     def set_state(self, arrays: Mapping[str, np.ndarray]) -> None:
+        from moviepick.training.torch_libraries import import_torch
+
+        import_torch()
         from moviepick.training.state import load_module_arrays
 
         self.n_items = int(arrays["n_items"])
