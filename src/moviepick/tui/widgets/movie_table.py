@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from moviepick.tui.widgets.table_cell import TableCell
+
 if TYPE_CHECKING:
     from moviepick.data.catalog import Catalog
 
@@ -172,7 +174,7 @@ def _cursor_bindings() -> list[Binding]:
     ]
 
 
-class MovieTable(DataTable[Text]):
+class MovieTable(DataTable[TableCell]):
     """Up to a few hundred movies of one catalogue, one row each, in the order given."""
 
     # The keys that move the cursor or act on its row are priority bindings: the app runs them
@@ -314,10 +316,14 @@ class MovieTable(DataTable[Text]):
 
     def _rebuild(self, keep: int | None, row: int) -> None:
         had_rows = self.row_count > 0
-        self.clear(columns=True)
-        self._shown, self._widths = self._layout()
-        for column, width in zip(self._shown, self._widths, strict=True):
-            self.add_column(Text(column.label, justify=column.justify), width=width, key=column.key)
+        layout = self._layout()
+        same_columns = self.columns and layout == (self._shown, self._widths)
+        self.clear(columns=not same_columns)
+        if not same_columns:
+            self._shown, self._widths = layout
+            for column, width in zip(self._shown, self._widths, strict=True):
+                label = Text(column.label, justify=column.justify)
+                self.add_column(label, width=width, key=column.key)
         if self._catalog is None:
             return
         for index, item in enumerate(self._items):
@@ -366,7 +372,7 @@ class MovieTable(DataTable[Text]):
     def _title_width(self) -> int:
         return self._widths[self._shown.index(TITLE)] if TITLE in self._shown else 0
 
-    def _cell(self, column: Column, item: int, row: int) -> Text:
+    def _cell(self, column: Column, item: int, row: int) -> TableCell:
         catalog = self._catalog
         assert catalog is not None
         if column.key == RANK.key:
@@ -389,4 +395,4 @@ class MovieTable(DataTable[Text]):
             value = texts[row] if row < len(texts) else ""
             if column.key == REASON.key:
                 value = fit_reason(value, self._widths[self._shown.index(REASON)])
-        return Text(value, justify=column.justify, overflow="ellipsis", no_wrap=True)
+        return TableCell(value, column.justify)
