@@ -3,7 +3,9 @@ they watched, their watchlist and the movies they marked "not interested".
 
 Entries are keyed by MovieLens movieId and also keep title and year, so they can be matched again
 on another MovieLens variant (ml-100k numbers its movies differently). Every change is its own
-transaction: once a call returns, the change is on disk.
+transaction: once a call returns, the change is on disk. Whatever SQLite or the disk refuses (a
+full disk, a read-only or damaged file) is a :class:`ProfileError`, and a change that failed is
+not in the profile.
 """
 
 from __future__ import annotations
@@ -11,52 +13,58 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from time import monotonic, sleep
+from typing import Any
 
 from moviepick import paths
 from moviepick.errors import ProfileError
 
 SCHEMA_VERSION = 2
+BUSY_SECONDS = 5.0  # how long a call waits for another process's write to end
 
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE ratings (
-        movie_id INTEGER PRIMARY KEY,
-        title TEXT NOT NULL,
-        year INTEGER,
-        stars REAL NOT NULL CHECK (stars > 0 AND stars <= 5),
-        rated_at REAL NOT NULL
-    );
-    """,
+# Each version's statements, run in one transaction with the version they bring.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE ratings (
+            movie_id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            year INTEGER,
+            stars REAL NOT NULL CHECK (stars > 0 AND stars <= 5),
+            rated_at REAL NOT NULL
+        )""",
+    ),
     # The sequence may hold a movie twice (watched again); ``position`` orders it, with gaps
     # where entries were removed. The two mark tables hold a movie at most once each.
-    2: """
-    CREATE TABLE sequence (
-        id INTEGER PRIMARY KEY,
-        position INTEGER NOT NULL,
-        movie_id INTEGER NOT NULL,
-        title TEXT NOT NULL,
-        year INTEGER,
-        watched_on TEXT CHECK (watched_on IS NULL OR watched_on GLOB
-            '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
-        added_at REAL NOT NULL
-    );
-    CREATE INDEX sequence_by_position ON sequence (position);
-    CREATE TABLE watchlist (
-        movie_id INTEGER PRIMARY KEY,
-        title TEXT NOT NULL,
-        year INTEGER,
-        marked_at REAL NOT NULL
-    );
-    CREATE TABLE not_interested (
-        movie_id INTEGER PRIMARY KEY,
-        title TEXT NOT NULL,
-        year INTEGER,
-        marked_at REAL NOT NULL
-    );
-    """,
+    2: (
+        """CREATE TABLE sequence (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            movie_id INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            year INTEGER,
+            watched_on TEXT CHECK (watched_on IS NULL OR watched_on GLOB
+                '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            added_at REAL NOT NULL
+        )""",
+        "CREATE INDEX sequence_by_position ON sequence (position)",
+        """CREATE TABLE watchlist (
+            movie_id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            year INTEGER,
+            marked_at REAL NOT NULL
+        )""",
+        """CREATE TABLE not_interested (
+            movie_id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            year INTEGER,
+            marked_at REAL NOT NULL
+        )""",
+    ),
 }
 
 # The two mark lists; a movie is on at most one of them (wanting to see it and not being
@@ -98,34 +106,101 @@ class MarkedMovie:
 class Profile:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path else paths.profile_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()  # the TUI reads and writes from worker threads too
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            folder = self.path.parent
+            raise ProfileError(
+                f"cannot make the profile's folder {folder}: {error.strerror}"
+            ) from None
+        try:
+            self._db = sqlite3.connect(
+                self.path, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
+            )
+        except sqlite3.Error as error:
             raise ProfileError(f"cannot open profile {self.path}: {error}") from None
+        try:
+            self._use_wal()
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._check_pages()
+            self._migrate()
+        except sqlite3.Error as error:
+            self._db.close()
+            raise ProfileError(f"cannot open profile {self.path}: {error}") from None
+        except ProfileError:
+            self._db.close()  # an open connection would keep the file locked
+            raise
+
+    def _use_wal(self) -> None:
+        """Switch the file to write-ahead logging. A new file's switch can meet another
+        process's, and SQLite then answers "locked" at once, without waiting: try again."""
+        deadline = monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or monotonic() > deadline:
+                    raise
+                sleep(0.01)
+
+    def _check_pages(self) -> None:
+        """Refuse a damaged file now, in one error, rather than on whichever read meets the
+        damage (the check reads every page: milliseconds for years of ratings)."""
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            first = " ".join(problems[0].removeprefix("*** in database main ***").split())
+            raise ProfileError(f"cannot open profile {self.path}: it is damaged ({first})")
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if self._schema_version() == SCHEMA_VERSION:
+            return  # opening an up-to-date profile takes no write lock
+        with self._transaction():
+            # Read again under the write lock: another process may have migrated meanwhile.
+            version = self._schema_version()
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[target]:
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _schema_version(self) -> int:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise ProfileError(
                 f"profile {self.path} has schema {version}, newer than this moviepick "
                 f"({SCHEMA_VERSION}); upgrade moviepick"
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            # executescript commits on its own, so the migration and its version are one script.
-            self._db.executescript(
-                f"BEGIN IMMEDIATE; {_MIGRATIONS[target]} PRAGMA user_version = {target}; COMMIT;"
-            )
+        return version
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self._lock)
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One thread at a time; commit on success, else roll back, so a failed change (a
+        failed commit too) leaves neither the file nor the connection half-changed."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield
+                self._db.execute("COMMIT")
+            except BaseException as error:
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):  # the error that came first says more
+                        self._db.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise ProfileError(f"cannot save to profile {self.path}: {error}") from None
+                raise
+
+    def _rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """A query's rows; under the lock, so no change another thread is making shows."""
+        with self._lock:
+            try:
+                return self._db.execute(sql, parameters).fetchall()
+            except sqlite3.Error as error:
+                raise ProfileError(f"cannot read profile {self.path}: {error}") from None
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> Profile:
         return self
@@ -134,16 +209,14 @@ class Profile:
         self.close()
 
     def ratings(self) -> list[ProfileRating]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT movie_id, title, year, stars, rated_at FROM ratings ORDER BY rated_at DESC"
-        ).fetchall()
+        )
         return [ProfileRating(*row) for row in rows]
 
     def rating(self, movie_id: int) -> float | None:
-        row = self._db.execute(
-            "SELECT stars FROM ratings WHERE movie_id = ?", (movie_id,)
-        ).fetchone()
-        return row[0] if row else None
+        rows = self._rows("SELECT stars FROM ratings WHERE movie_id = ?", (int(movie_id),))
+        return float(rows[0][0]) if rows else None
 
     def set_rating(self, movie_id: int, title: str, year: int | None, stars: float) -> None:
         if not 0 < stars <= 5:
@@ -164,10 +237,10 @@ class Profile:
 
     def sequence(self) -> list[SequenceEntry]:
         """The watch sequence, oldest first (in sequence order, which the person may edit)."""
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT id, movie_id, title, year, watched_on, added_at FROM sequence "
             "ORDER BY position, id"
-        ).fetchall()
+        )
         return [
             SequenceEntry(entry_id, movie_id, title, year, _parse_date(watched_on), added_at)
             for entry_id, movie_id, title, year, watched_on, added_at in rows
@@ -245,10 +318,10 @@ class Profile:
         self._set_mark("not_interested", movie_id, title, year, on)
 
     def _marked(self, table: str) -> list[MarkedMovie]:
-        rows = self._db.execute(
+        rows = self._rows(
             f"SELECT movie_id, title, year, marked_at FROM {table} "
             "ORDER BY marked_at DESC, rowid DESC"
-        ).fetchall()
+        )
         return [MarkedMovie(*row) for row in rows]
 
     def _set_mark(self, table: str, movie_id: int, title: str, year: int | None, on: bool) -> None:
@@ -268,28 +341,3 @@ class Profile:
 
 def _parse_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-class _Transaction:
-    """One thread at a time; commit on success, roll back on error."""
-
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        self._db = db
-        self._lock = lock
-
-    def __enter__(self) -> sqlite3.Connection:
-        self._lock.acquire()
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            self._lock.release()
-            raise ProfileError(f"cannot write the profile: {error}") from None
-        return self._db
-
-    def __exit__(self, exc_type: type | None, error: BaseException | None, *rest: object) -> None:
-        try:
-            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
-        finally:
-            self._lock.release()
-        if isinstance(error, sqlite3.Error):
-            raise ProfileError(f"cannot write the profile: {error}") from None

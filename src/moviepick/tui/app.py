@@ -29,7 +29,7 @@ from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
 from moviepick.config import Config, load_config
-from moviepick.errors import MoviepickError
+from moviepick.errors import MoviepickError, ProfileError
 from moviepick.tui import jobs
 from moviepick.tui.collector import CHECK_SECONDS, IdleCollector
 from moviepick.tui.commands import ActionCommands, MovieCommands
@@ -81,7 +81,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 MODEL_CACHE = 4  # loaded models kept, so switching back to one is instant
 FAILURE_TITLES = {  # worker group -> the title of the notification when it fails
-    "load": "Could not open the dataset",
+    "load": "Could not open the dataset or your profile",
     "model": "No model, so no picks",
     "recommend": "Could not recommend",
     "next": "Could not say what next",
@@ -277,8 +277,10 @@ class MoviepickApp(LabControl, App[None]):
         else:
             self._change_profile("Rating not saved", lambda picker: picker.rate(item, stars))
 
-    def append_to_sequence(self, item: int) -> None:
-        self._change_profile("Not added", lambda picker: picker.append_to_sequence(item))
+    def append_to_sequence(self, item: int) -> bool:
+        """Add ``item`` to the watch sequence; whether it was added."""
+        entry = self._change_profile("Not added", lambda picker: picker.append_to_sequence(item))
+        return entry is not None
 
     def move_in_sequence(self, entry_id: int, offset: int) -> None:
         self._change_profile("Not moved", lambda picker: picker.move_in_sequence(entry_id, offset))
@@ -320,8 +322,7 @@ class MoviepickApp(LabControl, App[None]):
         if message.verb == "open":
             self.open_movie(message.item)
         elif message.verb == "append":
-            self.append_to_sequence(message.item)
-            if self.library is not None:
+            if self.append_to_sequence(message.item) and self.library is not None:
                 title = self.library.dataset.catalog.titles[message.item]
                 self.notify(f"{title} added to your watch sequence", timeout=3)
         elif message.verb == "watchlist":
@@ -334,23 +335,32 @@ class MoviepickApp(LabControl, App[None]):
         its result, or None when it failed (the person is told why)."""
         if self.library is None:
             return None
-        picker = self.library.picker
         try:
-            result = change(picker)
+            result: T | None = change(self.library.picker)
         except MoviepickError as error:
             self.notify(str(error), title=failure, severity="error", timeout=15)
-            return None
-        self._read_profile()
-        self._refresh_picks()
+            result = None
+        # After a failure too: a change of several steps (a toggle) may have made some.
+        if self._read_profile():
+            self._refresh_picks()
         return result
 
-    def _read_profile(self) -> None:
+    def _read_profile(self) -> bool:
+        """Show the profile as it is now; False, and the app keeps what it showed, when it
+        cannot be read (the person is told why)."""
         assert self.library is not None
         picker = self.library.picker
-        self.ratings = tuple(picker.my_ratings())
-        self.sequence = tuple(picker.sequence())
-        self.watchlist = tuple(picker.watchlist())
-        self.not_interested = tuple(picker.not_interested())
+        try:
+            ratings, sequence = tuple(picker.my_ratings()), tuple(picker.sequence())
+            watchlist, not_interested = tuple(picker.watchlist()), tuple(picker.not_interested())
+        except ProfileError as error:
+            self.notify(
+                str(error), title="Could not read your profile", severity="error", timeout=15
+            )
+            return False
+        self.ratings, self.sequence = ratings, sequence
+        self.watchlist, self.not_interested = watchlist, not_interested
+        return True
 
     # --- models and picks -----------------------------------------------------------------
 
