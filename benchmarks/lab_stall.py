@@ -5,8 +5,11 @@ Discover while a ``sasrec`` and an ``als`` training run one after another from t
                                    [--epochs 3] [--switch-interval S]
 
 The app opens at 120x35 in a temporary MOVIEPICK_HOME (the user's folders stay untouched),
-with ``popularity`` as the first-start model so it is ready in a second. Two phases follow:
+with ``popularity`` as the first-start model so it is ready in a second. Three phases follow:
 
+* first openings: each screen is opened once, so that it is built (composed, styled, drawn the
+  first time): that is the time a screen takes to open, reported apart from the stalls of the
+  app in use;
 * baseline: nothing trains; for ``--seconds`` the benchmark types queries into Discover's
   search box and every other query looks at the Lab for two seconds;
 * trainings: each of ``--models`` is queued from the Lab's Models tab (its "(model)" row, t,
@@ -45,6 +48,7 @@ from textual.widgets import DataTable, Input
 from moviepick.config import Config
 from moviepick.tui.app import MoviepickApp
 from moviepick.tui.job_queue import TrainRequest
+from moviepick.tui.modes import SCREENS
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ml-latest-small"
 TICK = 0.005  # the probe's sleep
@@ -69,6 +73,7 @@ class Figures:
     """What one phase measured."""
 
     name: str
+    judged: bool = True  # held to TARGET: the app in use, not a screen built the first time
     lateness: list[float] = field(default_factory=list)
     where: list[str] = field(default_factory=list)  # the app's place at each wakeup
     stalls: list[Stall] = field(default_factory=list)  # the wakeups later than SAMPLE_AFTER
@@ -208,6 +213,15 @@ class Typist:
         await self.pilot.pause()  # the switch's repaint counts as the switch's
         self.mode = mode
 
+    async def open_each_screen(self, figures: Figures) -> None:
+        """Open every screen once, the first time, and come back to Discover."""
+        started = time.perf_counter()
+        keys = [(f"alt+{number}", mode) for number, (mode, _, _) in enumerate(SCREENS, start=1)]
+        for key, mode in [*keys[1:], keys[0]]:
+            await self.go(key, mode)
+            await self.pilot.pause(0.5)
+        figures.seconds = time.perf_counter() - started
+
     async def type_query(self, query: str) -> None:
         await self.go("alt+1", "discover")
         search = self.pilot.app.screen.query_one("#search", Input)
@@ -271,11 +285,12 @@ def percentile(values: list[float], share: float) -> float:
 async def measure(data: Path, models: list[str], seconds: float, epochs: int) -> list[Figures]:
     app = MoviepickApp(str(data), Config(model="popularity"))
     gc.freeze()  # as run_app does before the app runs: start-up's objects are never walked
-    baseline, training = (
+    openings, baseline, training = (
+        Figures("first openings (screens built)", judged=False),
         Figures("baseline (nothing trains)"),
         Figures(f"training {'+'.join(models)}"),
     )
-    current = [baseline]
+    current = [openings]
     dog = Watchdog()
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(
@@ -288,6 +303,8 @@ async def measure(data: Path, models: list[str], seconds: float, epochs: int) ->
         clock = CollectorClock(lambda: current[0])
         gc.callbacks.append(clock)
         task = asyncio.create_task(probe(lambda: current[0], typist.phase, dog))
+        await typist.open_each_screen(openings)
+        current[0] = baseline
         ends = time.perf_counter() + seconds
         await typist.run(baseline, lambda: time.perf_counter() >= ends)
 
@@ -303,7 +320,7 @@ async def measure(data: Path, models: list[str], seconds: float, epochs: int) ->
         for job in app.lab_jobs:
             if job.id in jobs:
                 training.trainings[f"{job.title} ({job.status})"] = job.elapsed(time.monotonic())
-    return [baseline, training]
+    return [openings, baseline, training]
 
 
 def _ms(value: float) -> str:
@@ -365,7 +382,12 @@ def report(results: list[Figures]) -> None:
                 f" (generation {generation})"
             )
         worst = sorted(figures.stalls, key=lambda stall: -stall.lateness)[:6]
-        verdict = "meets" if max(figures.lateness, default=0) <= TARGET else "misses"
+        if not figures.judged:
+            verdict = "not held to"
+        elif max(figures.lateness, default=0) <= TARGET:
+            verdict = "meets"
+        else:
+            verdict = "misses"
         print(f"  {verdict} the {TARGET * 1000:.0f} ms target", end="")
         print("; the worst stalls, with the stacks sampled while they lasted:" if worst else "")
         for stall in worst:
