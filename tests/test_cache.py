@@ -128,3 +128,24 @@ def test_cache_lives_under_the_cache_dir(source: Path, moviepick_home: Path) -> 
     load_dataset(source)
     assert cache_path(source).is_relative_to(moviepick_home / "cache")
     assert [path.suffix for path in cache_path(source).parent.iterdir()] == [".npz"]
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_change_that_keeps_size_and_mtime_is_noticed(
+    size: str, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ratings = source / "ratings.csv"
+    if size == "large":  # past the sampled head, middle and tail
+        padding = "".join(f"{user},1,4.0,964982703\n" for user in range(100, 200_000))
+        ratings.write_text(ratings.read_text() + padding)
+    first = load_dataset(source)
+    stat = ratings.stat()
+    data = bytearray(ratings.read_bytes())
+    at = data.rindex(b"4.0")  # the last 4-star rating: in the tail of a large file
+    data[at : at + 3] = b"2.5"
+    ratings.write_bytes(bytes(data))
+    os.utime(ratings, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert ratings.stat().st_size == stat.st_size
+    second = load_dataset(source)
+    changed = second.interactions.ratings != first.interactions.ratings
+    assert changed.sum() == 1 and second.interactions.ratings[changed].tolist() == [2.5]

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from moviepick.data.catalog import Catalog
 from moviepick.data.dataset import Dataset
 from moviepick.data.loader import load_dataset
 from moviepick.data.movielens import read_movies_file
@@ -319,3 +320,78 @@ def test_real_ml_1m_movies_with_hand_written_ratings(shared_data: Path, tmp_path
 def test_shared_data_folder_is_ambiguous(shared_data: Path) -> None:
     with pytest.raises(DatasetError, match="several MovieLens folders"):
         load(shared_data)
+
+
+def test_a_stray_byte_in_a_utf8_file_garbles_only_itself(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = copy_fixture("ml-latest-small", tmp_path)
+    movies = folder / "movies.csv"
+    movies.write_bytes(movies.read_bytes() + b"5,Caf\xe9 Society (2016),Comedy\n")
+    catalog = load(folder).catalog
+    assert catalog.aliases[item_of(catalog, 29)] == ("La Cité des enfants perdus",)
+    assert catalog.raw_titles[item_of(catalog, 171749)] == "Death Note: Desu nôto (2006–2007)"
+    assert catalog.raw_titles[item_of(catalog, 5)] == "Caf\ufffd Society (2016)"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{movies}: line 7 holds bytes that are not UTF-8; they read as \ufffd"
+    ]
+
+
+def test_every_bad_line_is_counted_in_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = copy_fixture("ml-10M100K", tmp_path)
+    movies = folder / "movies.dat"
+    stray = b"8::Tom and Huck (1995)::Adventure\xff\n9::Sudden Death\xc3 (1995)::Action\n"
+    movies.write_bytes(movies.read_bytes() + stray)
+    catalog = load(folder).catalog
+    assert catalog.titles[item_of(catalog, 73)] == "Les Misérables"
+    assert catalog.titles[item_of(catalog, 9)] == "Sudden Death\ufffd"
+    (message,) = [record.getMessage() for record in caplog.records]
+    assert message.startswith(f"{movies}: line ") and "(and 1 more lines)" in message
+
+
+def test_ml_1m_stays_latin_1_under_its_own_name(tmp_path: Path) -> None:
+    folder = copy_fixture("ml-1m", tmp_path)
+    movies = folder / "movies.dat"
+    # A title that happens to form valid UTF-8 in Latin-1 ("Ã©") is still read as Latin-1.
+    movies.write_bytes(movies.read_bytes() + "9::Ã© (1995)::Drama\n".encode("latin-1"))
+    catalog = load(folder).catalog
+    assert catalog.titles[item_of(catalog, 73)] == "Les Misérables"
+    assert catalog.titles[item_of(catalog, 9)] == "Ã©"
+
+
+@pytest.mark.parametrize("fixture", ["ml-1m", "ml-10M100K"])
+def test_dat_encoding_of_an_unknown_folder_is_told_from_its_bytes(
+    fixture: str, tmp_path: Path
+) -> None:
+    folder = Path(shutil.copytree(FIXTURES / fixture, tmp_path / "my-export"))
+    catalog = load(folder).catalog
+    assert catalog.titles[item_of(catalog, 73)] == "Les Misérables"
+
+
+def test_nan_ratings_are_refused(tmp_path: Path) -> None:
+    folder = copy_fixture("ml-latest-small", tmp_path)
+    (folder / "ratings.csv").write_text("userId,movieId,rating,timestamp\n1,1,NAN,964982703\n")
+    assert_one_line_error(folder, "1 rows have NaN for a rating", folder / "ratings.csv")
+
+
+@pytest.mark.parametrize("movie_id", ["²", "99999999999999999999"])
+def test_movies_dat_id_that_is_no_int64_is_refused(movie_id: str, tmp_path: Path) -> None:
+    folder = copy_fixture("ml-1m", tmp_path)
+    (folder / "movies.dat").write_text(f"{movie_id}::Toy Story (1995)::Comedy\n")
+    assert_one_line_error(folder, "line 1 is not MovieID::Title::Genres", folder / "movies.dat")
+
+
+def test_ratings_stream_from_a_zip_member(tmp_path: Path) -> None:
+    archive = zip_folder(FIXTURES / "ml-latest-small", tmp_path / "small.zip")
+    assert (
+        load(archive).interactions.ratings.tolist()
+        == load(FIXTURES / "ml-latest-small").interactions.ratings.tolist()
+    )
+
+
+def item_of(catalog: Catalog, movie_id: int) -> int:
+    index = catalog.index_of(movie_id)
+    assert index is not None
+    return index

@@ -3,41 +3,42 @@
 The zip streams to a hidden temp file beside the installs; once its md5 matches, its top folder
 is extracted into a staging folder that replaces ``<dest_root>/<name>`` in one rename. Whatever
 stops the download half-way (an error, Ctrl-C) leaves the previous install, if any, untouched
-and no temp file behind.
+and no temp file behind; what a killed download left is cleared by the next one
+(:mod:`install_lock`). The transfer's limits are :class:`transfer.TransferLimits`; the zip's
+declared sizes are checked before extraction (:mod:`unzip`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
-from collections.abc import Callable
-from http.client import HTTPException, HTTPResponse
+import zlib
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from moviepick import __version__, paths
+from moviepick import paths
 from moviepick.atomic import replace_dir
+from moviepick.data.install_lock import install_lock
 from moviepick.data.registry import DatasetSpec, registry, spec
+from moviepick.data.transfer import Progress, TransferLimits, fetch
+from moviepick.data.unzip import check_sizes
 from moviepick.errors import DownloadError
-
-Progress = Callable[[int, int | None], None]
-"""Called with (bytes done, total bytes or None when the server does not say)."""
 
 DOWNLOAD_URL_VARIABLE = "MOVIEPICK_DOWNLOAD_URL"
 CHUNK_BYTES = 256 * 1024
 MD5_FILE_LIMIT = 4096
+# A zip may outgrow its registry size (GroupLens rebuilds some), not this much: a server that
+# sends more is refused before it fills the disk.
+_ZIP_SLACK_BYTES = 64 << 20
 _MD5_LINE_STYLES = (
     re.compile(r"^MD5 \((?P<file>.+)\) = (?P<md5>[0-9a-fA-F]{32})$"),
     re.compile(r"^(?P<md5>[0-9a-fA-F]{32}) [ *]?(?P<file>.+)$"),
 )
-_NO_NETWORK_HINT = "check your connection, or pass --data PATH to a MovieLens folder or zip"
 
 
 def install_dir(name: str, dest_root: Path | None = None) -> Path:
@@ -57,33 +58,41 @@ def download_dataset(
     progress: Progress | None = None,
     base_url: str | None = None,
     timeout: float = 30,
+    limits: TransferLimits | None = None,
 ) -> Path:
     """Download, verify and install ``name``; return its folder ``<dest_root>/<name>``.
 
     ``base_url`` (or ``$MOVIEPICK_DOWNLOAD_URL``) replaces the GroupLens folder the zip and its
-    ``.md5`` are fetched from.
+    ``.md5`` are fetched from. ``limits`` default to :meth:`TransferLimits.from_environment`
+    with ``timeout`` as the stall timeout.
     """
     dataset = spec(name)
+    limits = limits or TransferLimits.from_environment(timeout)
     url = _zip_url(dataset, base_url)
-    expected_md5 = dataset.md5 or _fetch_md5(f"{url}.md5", dataset.filename, timeout)
     target = install_dir(name, dest_root)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, part_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{dataset.filename}.", suffix=".part"
-    )
-    part = Path(part_name)
-    try:
-        with os.fdopen(handle, "wb") as sink:
-            actual_md5 = _stream(url, sink, progress, timeout)
-        if actual_md5 != expected_md5.lower():
-            raise DownloadError(
-                f"{url} did not verify: md5 {actual_md5}, expected {expected_md5}; "
-                "nothing was installed, try again"
-            )
-        with replace_dir(target) as staging:
-            _extract(part, dataset.folder, staging, url)
-    finally:
-        part.unlink(missing_ok=True)
+    with install_lock(target.parent):
+        expected_md5 = dataset.md5 or _fetch_md5(f"{url}.md5", dataset.filename, limits)
+        handle, part_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{dataset.filename}.", suffix=".part"
+        )
+        part = Path(part_name)
+        try:
+            digest = hashlib.md5(usedforsecurity=False)
+            with os.fdopen(handle, "wb") as sink:
+                max_bytes = 2 * dataset.zip_bytes + _ZIP_SLACK_BYTES
+                fetch(
+                    url, sink, limits, max_bytes=max_bytes, progress=progress, chunk=digest.update
+                )
+            actual_md5 = digest.hexdigest()
+            if actual_md5 != expected_md5.lower():
+                raise DownloadError(
+                    f"{url} did not verify: md5 {actual_md5}, expected {expected_md5}; "
+                    "nothing was installed, try again"
+                )
+            with replace_dir(target) as staging:
+                _extract(part, dataset.folder, staging, url)
+        finally:
+            part.unlink(missing_ok=True)
     return target
 
 
@@ -99,62 +108,24 @@ def parse_md5(text: str, filename: str) -> str:
 
 
 def _zip_url(dataset: DatasetSpec, base_url: str | None) -> str:
-    base = base_url or os.environ.get(DOWNLOAD_URL_VARIABLE)
-    return f"{base.rstrip('/')}/{dataset.filename}" if base else dataset.url
-
-
-def _fetch_md5(url: str, filename: str, timeout: float) -> str:
-    with _open(url, timeout) as response:
-        text = _read(response, MD5_FILE_LIMIT, url).decode("ascii", errors="replace")
-    return parse_md5(text, filename)
-
-
-def _stream(url: str, sink: BinaryIO, progress: Progress | None, timeout: float) -> str:
-    """Copy the body of ``url`` into ``sink`` and return its md5."""
-    digest = hashlib.md5(usedforsecurity=False)
-    with _open(url, timeout) as response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
-        done = 0
-        if progress:
-            progress(done, total)
-        while chunk := _read(response, CHUNK_BYTES, url):
-            sink.write(chunk)
-            digest.update(chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    if total is not None and done != total:
-        raise DownloadError(f"download of {url} was cut off after {done} of {total} bytes")
-    return digest.hexdigest()
-
-
-def _open(url: str, timeout: float) -> HTTPResponse:
-    request = urllib.request.Request(url, headers={"User-Agent": f"moviepick/{__version__}"})
-    try:
-        return urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as error:
-        raise DownloadError(f"cannot download {url}: HTTP {error.code} {error.reason}") from error
-    except urllib.error.URLError as error:
-        raise _no_network(url, error.reason) from error
-    except (OSError, HTTPException) as error:
-        raise _no_network(url, error) from error
-
-
-def _read(response: HTTPResponse, size: int, url: str) -> bytes:
-    """Read up to ``size`` bytes of the body; a connection lost meanwhile is a DownloadError."""
-    try:
-        return response.read(size)
-    except (OSError, HTTPException) as error:
+    base, origin = base_url, ""
+    if not base and (base := os.environ.get(DOWNLOAD_URL_VARIABLE)):
+        origin = f" (set by ${DOWNLOAD_URL_VARIABLE})"
+    if not base:
+        return dataset.url
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise DownloadError(
-            f"download of {url} was interrupted ({error!r}): try again, or pass --data PATH "
-            "to a MovieLens folder or zip"
-        ) from error
+            f"the download address {base!r}{origin} is not a URL: it starts with http:// "
+            "or https://, like https://files.grouplens.org/datasets/movielens"
+        )
+    return f"{base.rstrip('/')}/{dataset.filename}"
 
 
-def _no_network(url: str, reason: object) -> DownloadError:
-    host = urlsplit(url).netloc or url
-    return DownloadError(f"download failed, cannot reach {host} ({reason}): {_NO_NETWORK_HINT}")
+def _fetch_md5(url: str, filename: str, limits: TransferLimits) -> str:
+    body = io.BytesIO()
+    fetch(url, body, limits, max_bytes=MD5_FILE_LIMIT)
+    return parse_md5(body.getvalue().decode("ascii", errors="replace"), filename)
 
 
 def _extract(archive: Path, folder: str, staging: Path, url: str) -> None:
@@ -162,6 +133,7 @@ def _extract(archive: Path, folder: str, staging: Path, url: str) -> None:
     try:
         with zipfile.ZipFile(archive) as zipped:
             members = [(info, _inside(info.filename, folder, url)) for info in zipped.infolist()]
+            check_sizes(zipped.infolist(), url, DownloadError)
             for info, relative in members:
                 target = staging.joinpath(*relative.parts)
                 if info.is_dir():
@@ -170,8 +142,10 @@ def _extract(archive: Path, folder: str, staging: Path, url: str) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zipped.open(info) as source, target.open("wb") as sink:
                     shutil.copyfileobj(source, sink, CHUNK_BYTES)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
-        raise DownloadError(f"{url} is not a readable zip: {error}") from error
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as error:
+        raise DownloadError(
+            f"{url} is not a readable zip ({error}); nothing was installed"
+        ) from None
 
 
 def _inside(member: str, folder: str, url: str) -> PurePosixPath:

@@ -11,11 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from moviepick.data.registry import registry
 from moviepick.data.sources import MovieLensFiles
+from moviepick.data.text import LATIN_1, UTF_8, decode, looks_like_utf8
 from moviepick.errors import DatasetError
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ _RATINGS_FORMAT: dict[str, dict[str, Any]] = {
 _MOVIE_TYPES = {"movieId": "int64", "title": "string", "genres": "string"}
 _LINK_TYPES = {"movieId": "int64", "imdbId": "int64", "tmdbId": "int64"}
 _MAX_RATING = 5.0
+_INT64_END = 1 << 63
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,19 +78,23 @@ class MovieTable:
 def read_ratings(files: MovieLensFiles) -> RatingTable:
     ratings_file = files.ratings_file
     where, path = files.describe(ratings_file), files.path(ratings_file)
-    source: bytes | str
+    read_format = _RATINGS_FORMAT[files.layout]
     if files.layout == "dat":
         source = files.read_bytes(ratings_file).replace(b"::", b"\t")
-    elif path is not None:
-        source = str(path)  # pyarrow reads the file itself, in parallel
+        table = _arrow_csv(source, where, types=_RATING_TYPES, **read_format)
+    elif path is not None:  # pyarrow reads the file itself, in parallel
+        table = _arrow_csv(str(path), where, types=_RATING_TYPES, **read_format)
     else:
-        source = files.read_bytes(ratings_file)
-    table = _arrow_csv(source, where, types=_RATING_TYPES, **_RATINGS_FORMAT[files.layout])
+        with files.open(ratings_file) as stream:
+            table = _arrow_csv(stream, where, types=_RATING_TYPES, **read_format)
     if table.num_rows == 0:
         raise DatasetError(f"{where}: no ratings in the file")
     user_ids, movie_ids, ratings, timestamps = (
         _column(table, name, where) for name in _RATING_COLUMNS
     )
+    not_numbers = int(np.isnan(ratings).sum())
+    if not_numbers:
+        raise DatasetError(f"{where}: {not_numbers} rows have NaN for a rating")
     low, high = float(ratings.min()), float(ratings.max())
     if low <= 0 or high > _MAX_RATING:
         raise DatasetError(f"{where}: ratings run from {low:g} to {high:g}, not within 0.5-5")
@@ -100,7 +107,7 @@ def read_movies(files: MovieLensFiles) -> MovieTable:
     if files.layout == "100k":
         return parse_u_item(data, where)
     if files.layout == "dat":
-        return parse_movies_dat(data, where)
+        return parse_movies_dat(data, where, dat_encoding(data, files.folder_name))
     movies = parse_movies_csv(data, where)
     if files.has("links.csv"):
         movies = _with_links(movies, files.read_bytes("links.csv"), files.describe("links.csv"))
@@ -109,13 +116,25 @@ def read_movies(files: MovieLensFiles) -> MovieTable:
 
 def read_movies_file(path: Path) -> MovieTable:
     """One movies file on its own (``u.item``, ``movies.dat`` or ``movies.csv``)."""
-    parsers = {"u.item": parse_u_item, "movies.dat": parse_movies_dat}
-    parse = parsers.get(path.name, parse_movies_csv)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise DatasetError(f"{path}: cannot read ({error.strerror})") from None
-    return parse(data, str(path))
+    if path.name == "u.item":
+        return parse_u_item(data, str(path))
+    if path.name == "movies.dat":
+        return parse_movies_dat(data, str(path), dat_encoding(data, path.parent.name))
+    return parse_movies_csv(data, str(path))
+
+
+def dat_encoding(data: bytes, folder_name: str) -> str:
+    """ml-1m's ``.dat`` files are ISO-8859-1, ml-10m's UTF-8: known by the folder's name, else
+    guessed from the bytes."""
+    folder = folder_name.lower()
+    for dataset in registry().values():
+        if dataset.layout == "dat" and folder in (dataset.name, dataset.folder.lower()):
+            return dataset.encoding
+    return UTF_8 if looks_like_utf8(data) else LATIN_1
 
 
 def parse_u_item(data: bytes, where: str) -> MovieTable:
@@ -123,28 +142,27 @@ def parse_u_item(data: bytes, where: str) -> MovieTable:
     flag_names = [f"genre{index}" for index in range(len(ML100K_GENRES))]
     names = ("movieId", "title", "release", "video_release", "url", *flag_names)
     types = {"movieId": "int64", "title": "string"} | dict.fromkeys(flag_names, "int8")
-    table = _arrow_csv(
-        _decode(data).encode(), where, delimiter="|", names=names, types=types, quoted=False
-    )
+    text = decode(data, LATIN_1, where)
+    table = _arrow_csv(text.encode(), where, delimiter="|", names=names, types=types, quoted=False)
     flags = np.column_stack([_column(table, name, where) for name in flag_names]).astype(bool)
     genre_names, genres = _clean_genres(ML100K_GENRES, flags)
     ids = _column(table, "movieId", where)
     return MovieTable(ids, _strings(table, "title"), genre_names, genres, *_no_links(ids))
 
 
-def parse_movies_dat(data: bytes, where: str) -> MovieTable:
+def parse_movies_dat(data: bytes, where: str, encoding: str) -> MovieTable:
     """ml-1m / ml-10m ``movies.dat``: ``MovieID::Title::Genres``.
 
     Split by hand rather than by a CSV reader: a title may itself hold a ``:`` next to the
     separator, so the id ends at the first ``::`` and the genres start after the last.
     """
     movie_ids, titles, genre_lists = [], [], []
-    for number, line in enumerate(_decode(data).splitlines(), start=1):
+    for number, line in enumerate(decode(data, encoding, where).splitlines(), start=1):
         if not line.strip():
             continue
         movie_id, id_separator, rest = line.partition("::")
         title, genre_separator, genres = rest.rpartition("::")
-        if not (id_separator and genre_separator and movie_id.strip().isdigit()):
+        if not (id_separator and genre_separator and _is_movie_id(movie_id)):
             raise DatasetError(f"{where}: line {number} is not MovieID::Title::Genres: {line!r}")
         movie_ids.append(int(movie_id))
         titles.append(title)
@@ -157,7 +175,7 @@ def parse_movies_dat(data: bytes, where: str) -> MovieTable:
 
 def parse_movies_csv(data: bytes, where: str) -> MovieTable:
     """``movies.csv``: ``movieId,title,genres`` with a header; titles with commas are quoted."""
-    table = _arrow_csv(_decode(data).encode(), where, types=_MOVIE_TYPES)
+    table = _arrow_csv(decode(data, UTF_8, where).encode(), where, types=_MOVIE_TYPES)
     if table.num_rows == 0:
         raise DatasetError(f"{where}: no movies in the file")
     genre_lists = [genres.split("|") if genres else [] for genres in _strings(table, "genres")]
@@ -187,6 +205,12 @@ def _with_links(movies: MovieTable, data: bytes, where: str) -> MovieTable:
         np.where(found, imdb_ids, 0),
         np.where(found, tmdb_ids, 0),
     )
+
+
+def _is_movie_id(text: str) -> bool:
+    """ASCII digits that fit an int64 ("²" is a digit to Python, not to MovieLens)."""
+    text = text.strip()
+    return text.isascii() and text.isdigit() and int(text) < _INT64_END
 
 
 def _genres_from_lists(genre_lists: list[list[str]]) -> tuple[tuple[str, ...], np.ndarray]:
@@ -223,16 +247,8 @@ def _no_links(movie_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(len(movie_ids), dtype=np.int64), np.zeros(len(movie_ids), dtype=np.int64)
 
 
-def _decode(data: bytes) -> str:
-    """ml-100k and ml-1m are ISO-8859-1, the others UTF-8; Latin-1 text rarely decodes as UTF-8."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def _arrow_csv(
-    source: bytes | str,
+    source: bytes | str | BinaryIO,
     where: str,
     *,
     types: dict[str, str],
@@ -242,7 +258,7 @@ def _arrow_csv(
     include: Sequence[str] | None = None,
     quoted: bool = True,
 ) -> pa.Table:
-    """Read CSV text (bytes, or a file's path) with pyarrow.
+    """Read CSV text (bytes, a file's path or a stream) with pyarrow.
 
     ``names`` are the columns of a file without a header; ``include`` (default: the keys of
     ``types``, when the file has a header) the columns to keep. ``types`` are pyarrow aliases.

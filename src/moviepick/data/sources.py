@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
+from moviepick.data.unzip import check_sizes
 from moviepick.errors import DatasetError
 
 # Each layout is recognised by its ratings file and its movies file.
@@ -57,16 +62,28 @@ class MovieLensFiles:
         return None if self.is_zip else self.location / name
 
     def read_bytes(self, name: str) -> bytes:
+        with self.open(name) as stream:
+            return stream.read()
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        """The file as a stream: a zip member inflates as it is read, once its declared size
+        passed the limits; damage found while reading is a DatasetError."""
+        where = self.describe(name)
         try:
             if not self.is_zip:
-                return (self.location / name).read_bytes()
+                with (self.location / name).open("rb") as stream:
+                    yield stream
+                return
             with zipfile.ZipFile(self.location) as archive:
-                return archive.read(self.prefix + name)
+                member = archive.getinfo(self.prefix + name)
+                check_sizes([member], where, DatasetError)
+                with archive.open(member) as stream:
+                    yield stream
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-            where = self.describe(name)
             raise DatasetError(f"{where}: the zip archive is corrupt ({error})") from None
         except OSError as error:
-            raise DatasetError(f"{self.describe(name)}: cannot read ({error.strerror})") from None
+            raise DatasetError(f"{where}: cannot read ({error.strerror or error})") from None
 
     def stamps(self) -> list[tuple[str, int, int]]:
         """(path, size, mtime_ns) of every source file: they change when the data changes."""
@@ -92,6 +109,7 @@ def locate(source: Path | str) -> MovieLensFiles:
         raise DatasetError(f"{path}: no such file or folder")
     if path.is_dir():
         return _locate_in_folder(path)
+    _refuse_special_file(path)
     if zipfile.is_zipfile(path):
         return _locate_in_zip(path)
     if path.suffix.lower() == ".zip":
@@ -101,6 +119,17 @@ def locate(source: Path | str) -> MovieLensFiles:
     if layout is None:
         raise DatasetError(f"{path}: not a MovieLens zip, nor a file in a MovieLens folder")
     return MovieLensFiles(path.parent.resolve(), "", layout, names, is_zip=False)
+
+
+def _refuse_special_file(path: Path) -> None:
+    """A FIFO or a device would block or never end when read: only regular files are data."""
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return
+    kinds = {stat.S_ISFIFO: "a FIFO", stat.S_ISCHR: "a device", stat.S_ISBLK: "a device",
+             stat.S_ISSOCK: "a socket"}  # fmt: skip
+    kind = next((name for test, name in kinds.items() if test(mode)), "a special file")
+    raise DatasetError(f"{path}: is {kind}, not a MovieLens folder, zip or file")
 
 
 def _locate_in_folder(folder: Path) -> MovieLensFiles:
