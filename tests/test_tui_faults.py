@@ -174,3 +174,24 @@ async def test_a_damaged_profile_at_start_is_a_notification_not_an_exit(data):
         assert message.endswith(DAMAGED)
         await pilot.press("f1")  # the app still answers
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+@pytest.mark.parametrize("keys", [("alt+3",), ("enter",)], ids=["ratings", "movie"])
+async def test_screens_that_predict_stars_from_a_damaged_profile_say_so(data, keys):
+    app = tiny_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await find_the_matrix(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        damaged = damaged_for_reading(profile_of(app))
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.return_code is None
+        assert ("No predicted stars", f"cannot read profile {paths.profile_path()}: {DAMAGED}") in (
+            notes(app, DAMAGED)
+        )
+        damaged.broken = False
+        await pilot.press("escape", "alt+1", "5")
+        await settle(pilot)
+        assert app.return_code is None

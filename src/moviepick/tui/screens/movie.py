@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from moviepick.errors import MoviepickError
 from moviepick.tui.widgets.movie_table import (
     GENRES,
     RANK,
@@ -90,7 +91,11 @@ class MovieScreen(ModalScreen[None]):
         about.add_row("You", stars_text(mine) or "not rated")
         active = self.app.active_model
         if active is not None:
-            predicted = library.picker.predicted_stars(active.model)
+            try:
+                predicted = library.picker.predicted_stars(active.model)
+            except MoviepickError as error:  # the profile became unreadable, say
+                self.notify(str(error), title="No predicted stars", severity="error", timeout=15)
+                predicted = None
             if predicted is not None:
                 about.add_row(active.name, f"would give it {float(predicted[item]):.1f}")
         self.query_one("#movie-about", Static).update(about)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label
 
+from moviepick.errors import MoviepickError
 from moviepick.tui.screens.base import AppScreen
 from moviepick.tui.widgets.movie_table import (
     GENRES,
@@ -82,7 +83,11 @@ class RatingsScreen(AppScreen):
         library, active = self.app.library, self.app.active_model
         if library is None or active is None:
             return None
-        return library.picker.predicted_stars(active.model)
+        try:
+            return library.picker.predicted_stars(active.model)
+        except MoviepickError as error:  # the profile became unreadable, say
+            self.notify(str(error), title="No predicted stars", severity="error", timeout=15)
+            return None
 
     def _show_ratings(self, _: object = None) -> None:
         """The table, from the app's ratings; while another screen shows, once this one is
